@@ -1,0 +1,3 @@
+export * from "./model/index.js";
+export * from "./policy/index.js";
+export * from "./ports/index.js";

@@ -1,0 +1,3 @@
+export * from "./access.js";
+export * from "./edx-payload.js";
+export * from "./video-status.js";

@@ -1,0 +1,42 @@
+import type { Effect, Option } from "effect";
+import type { Collection } from "../model/collection.js";
+import type { CollectionKey } from "../model/keys.js";
+import type { UserId } from "../model/user.js";
+import type { CollectionVisibilityFilter } from "../policy/access.js";
+import type { InvalidCursor, Page, PageRequest } from "./pagination.js";
+import type { PersistenceFailure, RecordNotFound, UniqueViolation } from "./persistence-errors.js";
+
+export type CollectionOrdering = "-created_at" | "created_at" | "title" | "-title";
+
+export interface CollectionListQuery {
+  readonly visibility: CollectionVisibilityFilter;
+  readonly ordering?: CollectionOrdering;
+}
+
+export interface CollectionListItem {
+  readonly collection: Collection;
+  readonly videoCount: number;
+}
+
+/**
+ * Collections with their view and admin lists. Group names written here must already exist as
+ * access groups (the use case ensures them in the same unit of work).
+ */
+export interface CollectionRepository {
+  insert(collection: Collection): Effect.Effect<Collection, UniqueViolation | PersistenceFailure>;
+  /** Replaces every field but key and createdAt; bumps updatedAt to the given value. */
+  update(collection: Collection): Effect.Effect<Collection, RecordNotFound | PersistenceFailure>;
+  /** Deletes the collection and, by cascade, its videos and their files, thumbnails, subtitles and jobs. */
+  delete(key: CollectionKey): Effect.Effect<void, RecordNotFound | PersistenceFailure>;
+  findByKey(key: CollectionKey): Effect.Effect<Option.Option<Collection>, PersistenceFailure>;
+  findByKeys(keys: ReadonlyArray<CollectionKey>): Effect.Effect<ReadonlyArray<Collection>, PersistenceFailure>;
+  /** Lecture capture finds its collections by slug and owner; the oldest match wins. */
+  findBySlugAndOwner(slug: string, ownerId: UserId): Effect.Effect<Option.Option<Collection>, PersistenceFailure>;
+  list(
+    query: CollectionListQuery,
+    page: PageRequest,
+  ): Effect.Effect<Page<CollectionListItem>, InvalidCursor | PersistenceFailure>;
+  /** Collections flagged for retranscoding. */
+  listScheduledForRetranscode(): Effect.Effect<ReadonlyArray<Collection>, PersistenceFailure>;
+}
+export const CollectionRepository = Symbol.for("ovs/CollectionRepository");

@@ -1,0 +1,75 @@
+import { Data } from "effect";
+import type { Effect } from "effect";
+import type { EdxEndpointId } from "../model/edx-endpoint.js";
+import type { CollectionKey, VideoKey } from "../model/keys.js";
+
+/** Every background queue and the payload its jobs carry (ARCHITECTURE.md §7). */
+export interface JobPayloads {
+  readonly "video.ingest": { readonly videoKey: VideoKey };
+  readonly "video.transcode": { readonly videoKey: VideoKey };
+  readonly "transcode.outcome": { readonly jobId: string; readonly outcome: unknown };
+  readonly "transcode.reconcile": Record<string, never>;
+  readonly "watch-bucket.poll": Record<string, never>;
+  readonly "uploads.fail-stuck": Record<string, never>;
+  readonly "retranscode.schedule": Record<string, never>;
+  readonly "video.visibility": { readonly videoKey: VideoKey };
+  readonly "mail.send": { readonly outboxId: string };
+  readonly "edx.post-video": { readonly videoKey: VideoKey; readonly endpointId?: EdxEndpointId };
+  readonly "edx.sync-collection": { readonly collectionKey: CollectionKey };
+  readonly "storage.delete": {
+    readonly bucket: string;
+    readonly key: string;
+    /** Delete every object whose key starts with `key` (no slash is appended). */
+    readonly prefix: boolean;
+  };
+}
+export type QueueName = keyof JobPayloads;
+
+export const QUEUE_NAMES: ReadonlyArray<QueueName> = [
+  "video.ingest",
+  "video.transcode",
+  "transcode.outcome",
+  "transcode.reconcile",
+  "watch-bucket.poll",
+  "uploads.fail-stuck",
+  "retranscode.schedule",
+  "video.visibility",
+  "mail.send",
+  "edx.post-video",
+  "edx.sync-collection",
+  "storage.delete",
+];
+
+export interface EnqueueOptions {
+  /** At most one queued (not yet finished) job per queue with this key. */
+  readonly singletonKey?: string;
+  /** Not delivered before this time. */
+  readonly startAfter?: Date;
+}
+
+/** "Already queued" is a normal answer, not an error. */
+export type EnqueueResult =
+  | { readonly _tag: "Enqueued"; readonly jobId: string }
+  | { readonly _tag: "AlreadyQueued"; readonly singletonKey: string };
+
+export class QueueFailure extends Data.TaggedError("QueueFailure")<{
+  readonly queue: QueueName;
+  readonly cause: unknown;
+}> {
+  override get message(): string {
+    const detail = this.cause instanceof Error ? this.cause.message : String(this.cause);
+    return `could not enqueue a ${this.queue} job: ${detail}`;
+  }
+}
+
+/**
+ * Background jobs. Inside a unit of work, enqueued jobs commit or roll back with the data.
+ */
+export interface JobQueue {
+  enqueue<Q extends QueueName>(
+    queue: Q,
+    payload: JobPayloads[Q],
+    options?: EnqueueOptions,
+  ): Effect.Effect<EnqueueResult, QueueFailure>;
+}
+export const JobQueue = Symbol.for("ovs/JobQueue");
