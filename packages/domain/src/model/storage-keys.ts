@@ -49,7 +49,8 @@ export const sourceExtension = (sourceUrl: string): string => {
 };
 
 /** Original upload in the upload bucket: `<hex>/video<ext>` (upstream `Video.get_s3_key`). */
-export const originalKey = (hex: HexKey, sourceUrl: string): string => `${hex}/video${sourceExtension(sourceUrl)}`;
+export const originalKey = (hex: HexKey, sourceUrl: string): string =>
+  `${hex}/video${sourceExtension(sourceUrl)}`;
 
 /** Folder that holds one video's live transcode outputs. */
 export const transcodePrefix = (hex: HexKey, space: KeySpace): string =>
@@ -97,7 +98,9 @@ export const servedPrefixes = (hex: HexKey, space: KeySpace): ReadonlyArray<stri
 
 /** The same object in the other key space (for the visibility move). */
 export const keyInSpace = (key: string, space: KeySpace): string => {
-  const unrestricted = key.startsWith(`${RESTRICTED_PREFIX}/`) ? key.slice(RESTRICTED_PREFIX.length + 1) : key;
+  const unrestricted = key.startsWith(`${RESTRICTED_PREFIX}/`)
+    ? key.slice(RESTRICTED_PREFIX.length + 1)
+    : key;
   return inSpace(space, unrestricted);
 };
 

@@ -52,7 +52,8 @@ export const userPrincipal = (
   groups: new Set(groups),
 });
 
-export const isAuthenticated = (principal: Principal): principal is UserPrincipal => principal._tag === "User";
+export const isAuthenticated = (principal: Principal): principal is UserPrincipal =>
+  principal._tag === "User";
 
 /**
  * Keycloak puts group *paths* in the token (`/parent/child`); OVS matches on the leaf.

@@ -9,7 +9,10 @@ import type { Video } from "../model/video.js";
  * property test holds the two equal (ARCHITECTURE.md §6.5).
  */
 
-type CollectionAccessFields = Pick<Collection, "ownerId" | "adminLists" | "viewLists" | "isLoggedInOnly" | "isPublic">;
+type CollectionAccessFields = Pick<
+  Collection,
+  "ownerId" | "adminLists" | "viewLists" | "isLoggedInOnly" | "isPublic"
+>;
 type VideoAccessFields = Pick<Video, "isPublic" | "isPrivate" | "isLoggedInOnly" | "viewLists">;
 
 const sharesGroup = (principal: Principal, groups: ReadonlyArray<GroupName>): boolean =>
@@ -24,7 +27,8 @@ const isSuperuser = (principal: Principal): boolean => principal._tag === "User"
 export const canAdminCollection = (
   principal: Principal,
   collection: Pick<Collection, "ownerId" | "adminLists">,
-): boolean => isSuperuser(principal) || isOwner(principal, collection) || sharesGroup(principal, collection.adminLists);
+): boolean =>
+  isSuperuser(principal) || isOwner(principal, collection) || sharesGroup(principal, collection.adminLists);
 
 /** Staff and superusers create collections. */
 export const canCreateCollection = (principal: Principal): boolean =>
@@ -50,7 +54,11 @@ export const canViewCollection = (principal: Principal, collection: CollectionAc
  * owner, superusers and admin-list members; logged-in-only admits any signed-in user without
  * consulting lists; a video's own view lists replace the collection's (admins still pass).
  */
-export const canViewVideo = (principal: Principal, video: VideoAccessFields, collection: CollectionAccessFields): boolean => {
+export const canViewVideo = (
+  principal: Principal,
+  video: VideoAccessFields,
+  collection: CollectionAccessFields,
+): boolean => {
   if (video.isPublic) return true;
   if (isSuperuser(principal) || isOwner(principal, collection)) return true;
   if (video.isPrivate) return sharesGroup(principal, collection.adminLists);
@@ -61,8 +69,10 @@ export const canViewVideo = (principal: Principal, video: VideoAccessFields, col
 };
 
 /** Editing, deleting, replacing a video or its thumbnail and subtitles: collection admins. */
-export const canEditVideo = (principal: Principal, collection: Pick<Collection, "ownerId" | "adminLists">): boolean =>
-  canAdminCollection(principal, collection);
+export const canEditVideo = (
+  principal: Principal,
+  collection: Pick<Collection, "ownerId" | "adminLists">,
+): boolean => canAdminCollection(principal, collection);
 
 /**
  * The shareable HLS URL ("Open edX video URL") is shown to collection admins only when the

@@ -64,8 +64,14 @@ export const TRANSITIONS: Transitions = {
     "Retranscode scheduled": "Retranscode failed error",
   },
   TranscodeCompleted: { Transcoding: "Complete", Retranscoding: "Complete" },
-  TranscodeErrored: { Transcoding: "Transcode failed video error", Retranscoding: "Retranscode failed error" },
-  TranscodeJobLost: { Transcoding: "Transcode failed internal error", Retranscoding: "Retranscode failed error" },
+  TranscodeErrored: {
+    Transcoding: "Transcode failed video error",
+    Retranscoding: "Retranscode failed error",
+  },
+  TranscodeJobLost: {
+    Transcoding: "Transcode failed internal error",
+    Retranscoding: "Retranscode failed error",
+  },
   // A replaced source is re-uploaded (Uploading) and then retranscoded into staging.
   RetranscodeScheduled: {
     Complete: "Retranscode scheduled",
@@ -77,12 +83,16 @@ export const TRANSITIONS: Transitions = {
   Replaced: Object.fromEntries(REPLACEABLE.map((status) => [status, "Created"])),
 };
 
-export const nextStatus = (from: VideoStatus, event: VideoEvent): Either.Either<VideoStatus, IllegalTransition> => {
+export const nextStatus = (
+  from: VideoStatus,
+  event: VideoEvent,
+): Either.Either<VideoStatus, IllegalTransition> => {
   const to = TRANSITIONS[event][from];
   return to === undefined ? Either.left(new IllegalTransition({ from, event })) : Either.right(to);
 };
 
-export const canTake = (from: VideoStatus, event: VideoEvent): boolean => TRANSITIONS[event][from] !== undefined;
+export const canTake = (from: VideoStatus, event: VideoEvent): boolean =>
+  TRANSITIONS[event][from] !== undefined;
 
 /** Statuses from which an event applies; the repository's compare-and-set uses them. */
 export const statusesAccepting = (event: VideoEvent): ReadonlyArray<VideoStatus> =>

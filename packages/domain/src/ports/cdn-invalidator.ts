@@ -13,6 +13,8 @@ export class CdnInvalidationFailure extends Data.TaggedError("CdnInvalidationFai
 
 /** Drops cached copies at the CDN. Paths are keys or `prefix/*` wildcards, without a leading slash. */
 export interface CdnInvalidator {
-  invalidate(paths: ReadonlyArray<string>): Effect.Effect<{ readonly invalidationIds: ReadonlyArray<string> }, CdnInvalidationFailure>;
+  invalidate(
+    paths: ReadonlyArray<string>,
+  ): Effect.Effect<{ readonly invalidationIds: ReadonlyArray<string> }, CdnInvalidationFailure>;
 }
 export const CdnInvalidator = Symbol.for("ovs/CdnInvalidator");

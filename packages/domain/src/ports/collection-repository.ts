@@ -29,9 +29,14 @@ export interface CollectionRepository {
   /** Deletes the collection and, by cascade, its videos and their files, thumbnails, subtitles and jobs. */
   delete(key: CollectionKey): Effect.Effect<void, RecordNotFound | PersistenceFailure>;
   findByKey(key: CollectionKey): Effect.Effect<Option.Option<Collection>, PersistenceFailure>;
-  findByKeys(keys: ReadonlyArray<CollectionKey>): Effect.Effect<ReadonlyArray<Collection>, PersistenceFailure>;
+  findByKeys(
+    keys: ReadonlyArray<CollectionKey>,
+  ): Effect.Effect<ReadonlyArray<Collection>, PersistenceFailure>;
   /** Lecture capture finds its collections by slug and owner; the oldest match wins. */
-  findBySlugAndOwner(slug: string, ownerId: UserId): Effect.Effect<Option.Option<Collection>, PersistenceFailure>;
+  findBySlugAndOwner(
+    slug: string,
+    ownerId: UserId,
+  ): Effect.Effect<Option.Option<Collection>, PersistenceFailure>;
   list(
     query: CollectionListQuery,
     page: PageRequest,

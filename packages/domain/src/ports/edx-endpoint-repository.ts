@@ -6,7 +6,10 @@ import type { PersistenceFailure, RecordNotFound, UniqueViolation } from "./pers
 export type NewEdxEndpoint = Omit<EdxEndpoint, "id" | "createdAt" | "updatedAt">;
 
 export interface EdxEndpointRepository {
-  insert(endpoint: NewEdxEndpoint, at: Date): Effect.Effect<EdxEndpoint, UniqueViolation | PersistenceFailure>;
+  insert(
+    endpoint: NewEdxEndpoint,
+    at: Date,
+  ): Effect.Effect<EdxEndpoint, UniqueViolation | PersistenceFailure>;
   findById(id: EdxEndpointId): Effect.Effect<Option.Option<EdxEndpoint>, PersistenceFailure>;
   list(): Effect.Effect<ReadonlyArray<EdxEndpoint>, PersistenceFailure>;
   /** Endpoints linked to a collection, in link order. */

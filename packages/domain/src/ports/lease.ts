@@ -8,20 +8,29 @@ export interface LeaseHandle {
 }
 
 /** Someone else holds the lease; the caller should do nothing. */
-export class LeaseHeld extends Data.TaggedError("LeaseHeld")<{ readonly name: string; readonly holder: string }> {
+export class LeaseHeld extends Data.TaggedError("LeaseHeld")<{
+  readonly name: string;
+  readonly holder: string;
+}> {
   override get message(): string {
     return `lease ${this.name} is held by ${this.holder}`;
   }
 }
 
 /** The lease expired and was taken, or released, while we worked: stop without side effects. */
-export class LeaseLost extends Data.TaggedError("LeaseLost")<{ readonly name: string; readonly owner: string }> {
+export class LeaseLost extends Data.TaggedError("LeaseLost")<{
+  readonly name: string;
+  readonly owner: string;
+}> {
   override get message(): string {
     return `lease ${this.name} is no longer held by ${this.owner}`;
   }
 }
 
-export class LeaseFailure extends Data.TaggedError("LeaseFailure")<{ readonly name: string; readonly cause: unknown }> {
+export class LeaseFailure extends Data.TaggedError("LeaseFailure")<{
+  readonly name: string;
+  readonly cause: unknown;
+}> {
   override get message(): string {
     const detail = this.cause instanceof Error ? this.cause.message : String(this.cause);
     return `lease ${this.name} could not be read or written: ${detail}`;
@@ -30,8 +39,15 @@ export class LeaseFailure extends Data.TaggedError("LeaseFailure")<{ readonly na
 
 /** Exclusive, expiring claims (one ingest per video). Acquiring never waits. */
 export interface Lease {
-  acquire(name: string, owner: string, ttl: Duration.DurationInput): Effect.Effect<LeaseHandle, LeaseHeld | LeaseFailure>;
-  renew(handle: LeaseHandle, ttl: Duration.DurationInput): Effect.Effect<LeaseHandle, LeaseLost | LeaseFailure>;
+  acquire(
+    name: string,
+    owner: string,
+    ttl: Duration.DurationInput,
+  ): Effect.Effect<LeaseHandle, LeaseHeld | LeaseFailure>;
+  renew(
+    handle: LeaseHandle,
+    ttl: Duration.DurationInput,
+  ): Effect.Effect<LeaseHandle, LeaseLost | LeaseFailure>;
   /** Releasing a lease that was lost is not an error. */
   release(handle: LeaseHandle): Effect.Effect<void, LeaseFailure>;
 }

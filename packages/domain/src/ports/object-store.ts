@@ -80,7 +80,10 @@ export interface ObjectStore {
     body: ByteStream,
     options?: PutOptions,
   ): Effect.Effect<ObjectInfo, StorageFailure | SourceStreamFailed>;
-  get(location: ObjectLocation, range?: ByteRange): Effect.Effect<StoredObject, ObjectNotFound | StorageFailure>;
+  get(
+    location: ObjectLocation,
+    range?: ByteRange,
+  ): Effect.Effect<StoredObject, ObjectNotFound | StorageFailure>;
   head(location: ObjectLocation): Effect.Effect<Option.Option<ObjectInfo>, StorageFailure>;
   copy(from: ObjectLocation, to: ObjectLocation): Effect.Effect<ObjectInfo, ObjectNotFound | StorageFailure>;
   /** Deleting a missing object succeeds. */

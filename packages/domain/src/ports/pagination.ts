@@ -32,7 +32,10 @@ export class InvalidCursor extends Data.TaggedError("InvalidCursor")<{ readonly 
 export type CursorPosition = ReadonlyArray<string | number | null>;
 
 const Position = Schema.parseJson(
-  Schema.Struct({ o: Schema.String, p: Schema.Array(Schema.NullOr(Schema.Union(Schema.String, Schema.Number))) }),
+  Schema.Struct({
+    o: Schema.String,
+    p: Schema.Array(Schema.NullOr(Schema.Union(Schema.String, Schema.Number))),
+  }),
 );
 const encodePosition = Schema.encodeSync(Position);
 const decodePosition = Schema.decodeUnknownEither(Position);
@@ -48,7 +51,8 @@ export const decodeCursor = (
   const text = Encoding.decodeBase64UrlString(cursor);
   if (Either.isLeft(text)) return Either.left(new InvalidCursor({ cursor }));
   const decoded = decodePosition(text.right);
-  if (Either.isLeft(decoded) || decoded.right.o !== ordering) return Either.left(new InvalidCursor({ cursor }));
+  if (Either.isLeft(decoded) || decoded.right.o !== ordering)
+    return Either.left(new InvalidCursor({ cursor }));
   return Either.right(decoded.right.p);
 };
 

@@ -19,7 +19,10 @@ export interface UpsertedVideoFile {
 
 /** Files of a video: the original upload and the transcode outputs. `s3ObjectKey` is unique. */
 export interface VideoFileRepository {
-  insert(file: NewVideoFile, at: Date): Effect.Effect<VideoFile, UniqueViolation | RecordNotFound | PersistenceFailure>;
+  insert(
+    file: NewVideoFile,
+    at: Date,
+  ): Effect.Effect<VideoFile, UniqueViolation | RecordNotFound | PersistenceFailure>;
   /**
    * Keeps exactly one file of this encoding for the video: other rows of the encoding are
    * deleted, and the row with this key is created or repointed (upstream

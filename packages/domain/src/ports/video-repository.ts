@@ -84,7 +84,10 @@ export interface VideoRepository {
   delete(key: VideoKey): Effect.Effect<void, RecordNotFound | PersistenceFailure>;
   findByKey(key: VideoKey): Effect.Effect<Option.Option<Video>, PersistenceFailure>;
   findDetailsByKey(key: VideoKey): Effect.Effect<Option.Option<VideoDetails>, PersistenceFailure>;
-  list(query: VideoListQuery, page: PageRequest): Effect.Effect<Page<Video>, InvalidCursor | PersistenceFailure>;
+  list(
+    query: VideoListQuery,
+    page: PageRequest,
+  ): Effect.Effect<Page<Video>, InvalidCursor | PersistenceFailure>;
   listDetails(
     query: VideoListQuery,
     page: PageRequest,

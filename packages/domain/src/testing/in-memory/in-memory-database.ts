@@ -32,7 +32,10 @@ export interface Tables {
   readonly accessGroups: Map<string, AccessGroup>;
   readonly edxEndpoints: Map<number, EdxEndpoint>;
   /** `<collection key>|<endpoint id>` in link order. */
-  readonly collectionEdxEndpoints: Map<string, { readonly collectionKey: string; readonly edxEndpointId: number }>;
+  readonly collectionEdxEndpoints: Map<
+    string,
+    { readonly collectionKey: string; readonly edxEndpointId: number }
+  >;
   readonly youtubeVideos: Map<string, YouTubeVideo>;
   readonly users: Map<number, User>;
   readonly jobs: Map<string, QueuedJob>;
@@ -57,7 +60,9 @@ const emptyTables = (): Tables => ({
 });
 
 const copyTables = (tables: Tables): Tables =>
-  Object.fromEntries(Object.entries(tables).map(([name, table]) => [name, new Map(table as Map<unknown, unknown>)])) as unknown as Tables;
+  Object.fromEntries(
+    Object.entries(tables).map(([name, table]) => [name, new Map(table as Map<unknown, unknown>)]),
+  ) as unknown as Tables;
 
 export class InMemoryDatabase {
   private current: Tables = emptyTables();

@@ -23,7 +23,8 @@ export class InMemoryUnitOfWork implements UnitOfWork {
         Effect.acquireUseRelease(
           Effect.sync(() => database.snapshot()),
           () => Effect.locally(work, insideTransaction, true),
-          (snapshot, exit) => Effect.sync(() => (exit._tag === "Failure" ? database.restore(snapshot) : undefined)),
+          (snapshot, exit) =>
+            Effect.sync(() => (exit._tag === "Failure" ? database.restore(snapshot) : undefined)),
         ),
       );
     });
