@@ -9,3 +9,4 @@ export * from "./user.js";
 export * from "./video-file.js";
 export * from "./video.js";
 export * from "./youtube-video.js";
+export * from "./languages.js";
