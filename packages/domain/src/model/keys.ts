@@ -1,4 +1,5 @@
-import { Brand, Data, Either, Schema } from "effect";
+import type { Brand} from "effect";
+import { Data, Either, Schema } from "effect";
 
 /**
  * Public identifiers of collections and videos: UUIDv4 values stored in their canonical

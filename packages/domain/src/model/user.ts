@@ -1,5 +1,5 @@
 import { Schema } from "effect";
-import { GroupName } from "./fields.js";
+import type { GroupName } from "./fields.js";
 
 export const UserId = Schema.Int.pipe(Schema.positive(), Schema.brand("UserId"));
 export type UserId = typeof UserId.Type;
