@@ -22,7 +22,11 @@ export class CdnSigningFailure extends Data.TaggedError("CdnSigningFailure")<{ r
 export interface CdnUrls {
   /** `https://<cdn host>/<key>`, unsigned, the key not re-encoded. */
   plainUrl(key: string): string;
-  /** One signature covering `restricted/*\/<hex>/*`, cached per video and expiry window. */
+  /**
+   * One signature covering `restricted/*\/<hex>/*`. Grants are cut per expiry window: every
+   * request in a window gets the same grant, expiring one ttl after the window ends, so one
+   * signature serves a busy video for the whole window on every replica.
+   */
   signedAccess(hex: HexKey): Effect.Effect<SignedAccess, CdnSigningFailure>;
 }
 export const CdnUrls = Symbol.for("ovs/CdnUrls");

@@ -37,7 +37,11 @@ export class LeaseFailure extends Data.TaggedError("LeaseFailure")<{
   }
 }
 
-/** Exclusive, expiring claims (one ingest per video). Acquiring never waits. */
+/**
+ * Exclusive, expiring claims (one ingest per video). Acquiring never waits; the holder may
+ * acquire again to extend. Renewing after expiry fails with `LeaseLost` even if nobody took
+ * the lease meanwhile: the janitor may already have given up on that work.
+ */
 export interface Lease {
   acquire(
     name: string,

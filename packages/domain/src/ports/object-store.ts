@@ -30,6 +30,7 @@ export interface ByteRange {
 }
 
 export interface StoredObject {
+  /** The whole object's info (its full size, also for a ranged read). */
   readonly info: ObjectInfo;
   readonly body: ByteStream;
 }
@@ -72,7 +73,9 @@ export class SourceStreamFailed extends Data.TaggedError("SourceStreamFailed")<{
 
 /**
  * Buckets of objects (S3, a local folder, memory). A `put` whose stream fails leaves no object
- * and no partial upload behind.
+ * and no partial upload behind, and an object already at that key unchanged. Keys are
+ * non-empty and never start with "/"; listings are in byte order. A range that starts past
+ * the end is a permanent `StorageFailure`.
  */
 export interface ObjectStore {
   put(

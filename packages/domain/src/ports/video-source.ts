@@ -8,8 +8,8 @@ export interface OpenedSource {
   readonly size: number | null;
   readonly contentType: string | null;
   /**
-   * The bytes. Iteration may throw `SourceUnavailable` or `SourceRejected` when the transfer
-   * fails half-way; anything else thrown counts as transient.
+   * The bytes. When the transfer fails half-way, iteration throws `SourceUnavailable` (or
+   * `SourceRejected`, e.g. over the size limit); callers treat anything else thrown as transient.
    */
   readonly body: ByteStream;
 }
