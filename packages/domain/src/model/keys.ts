@@ -1,4 +1,4 @@
-import type { Brand} from "effect";
+import type { Brand } from "effect";
 import { Data, Either, Schema } from "effect";
 
 /**

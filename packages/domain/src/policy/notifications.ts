@@ -70,18 +70,20 @@ export const supportDebugSubject = (subject: string): string => `DEBUG:${subject
  * What a status change mails, or null. Only a real change notifies: writing the same status
  * again (a replayed event, a retried job) sends nothing.
  */
+export const notificationTemplateFor = (
+  transition: StatusTransition,
+): Omit<Notification, "subject"> | null => {
+  if (transition.from === transition.to) return null;
+  return NOTIFICATIONS[transition.to] ?? null;
+};
+
+/** The same decision with its subject, for callers that know the titles. */
 export const notificationFor = (
   transition: StatusTransition,
   titles: NotificationTitles,
 ): Notification | null => {
-  if (transition.from === transition.to) return null;
-  const rule = NOTIFICATIONS[transition.to];
-  if (rule === undefined) return null;
-  return {
-    template: rule.template,
-    subject: notificationSubject(rule.template, titles),
-    supportDebugCopy: rule.supportDebugCopy,
-  };
+  const rule = notificationTemplateFor(transition);
+  return rule === null ? null : { ...rule, subject: notificationSubject(rule.template, titles) };
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -19,11 +19,14 @@ export interface CollectionListItem {
 }
 
 /**
- * Collections with their view and admin lists. Group names written here must already exist as
- * access groups (the use case ensures them in the same unit of work).
+ * Collections with their view and admin lists. The owner must be a stored user and every group
+ * name must already exist as an access group (the use case ensures them in the same unit of
+ * work); otherwise writes fail with `RecordNotFound` naming the missing row.
  */
 export interface CollectionRepository {
-  insert(collection: Collection): Effect.Effect<Collection, UniqueViolation | PersistenceFailure>;
+  insert(
+    collection: Collection,
+  ): Effect.Effect<Collection, UniqueViolation | RecordNotFound | PersistenceFailure>;
   /** Replaces every field but key and createdAt; bumps updatedAt to the given value. */
   update(collection: Collection): Effect.Effect<Collection, RecordNotFound | PersistenceFailure>;
   /** Deletes the collection and, by cascade, its videos and their files, thumbnails, subtitles and jobs. */

@@ -12,7 +12,8 @@ export type EntityName =
   | "EdxEndpoint"
   | "CollectionEdxEndpoint"
   | "YouTubeVideo"
-  | "User";
+  | "User"
+  | "MailOutboxEntry";
 
 export class RecordNotFound extends Data.TaggedError("RecordNotFound")<{
   readonly entity: EntityName;

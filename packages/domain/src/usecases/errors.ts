@@ -12,7 +12,9 @@ export interface FieldProblem {
 }
 
 /** The input is malformed; nothing was changed. */
-export class InvalidInput extends Data.TaggedError("InvalidInput")<{ readonly problems: ReadonlyArray<FieldProblem> }> {
+export class InvalidInput extends Data.TaggedError("InvalidInput")<{
+  readonly problems: ReadonlyArray<FieldProblem>;
+}> {
   override get message(): string {
     return this.problems.map(({ field, message }) => (field ? `${field}: ${message}` : message)).join("; ");
   }

@@ -9,9 +9,15 @@ export const validateInput = <A, I>(
   schema: Schema.Schema<A, I>,
   input: unknown,
 ): Either.Either<A, InvalidInput> =>
-  Either.mapLeft(Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "ignore" })(input), (error) => {
-    const issues = ParseResult.ArrayFormatter.formatErrorSync(error);
-    return new InvalidInput({
-      problems: issues.map((issue) => ({ field: issue.path.map(String).join("."), message: issue.message })),
-    });
-  });
+  Either.mapLeft(
+    Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "ignore" })(input),
+    (error) => {
+      const issues = ParseResult.ArrayFormatter.formatErrorSync(error);
+      return new InvalidInput({
+        problems: issues.map((issue) => ({
+          field: issue.path.map(String).join("."),
+          message: issue.message,
+        })),
+      });
+    },
+  );

@@ -6,7 +6,14 @@ import {
   videoSubtitlePayload,
   videoThumbnailPayload,
 } from "./stored-object-payloads.js";
-import { GOLDEN_VIDEO_HEX, fileOf, goldenVideo, plainUrl, subtitleOf, thumbnailOf } from "../../testing/golden-fixtures.js";
+import {
+  GOLDEN_VIDEO_HEX,
+  fileOf,
+  goldenVideo,
+  plainUrl,
+  subtitleOf,
+  thumbnailOf,
+} from "../../testing/golden-fixtures.js";
 
 const video = goldenVideo();
 

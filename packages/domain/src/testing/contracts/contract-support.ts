@@ -1,4 +1,4 @@
-import { Effect } from "effect";
+import { Cause, Effect, Exit, Option } from "effect";
 
 /** Every contract subject may hold resources (servers, connections) to close after each test. */
 export interface Disposable {
@@ -17,9 +17,15 @@ export const withFreshSubject =
     }
   };
 
-/** The typed error an Effect failed with; the test fails if it succeeded. */
-export const failureOf = <A, E>(effect: Effect.Effect<A, E>): Promise<E> =>
-  Effect.runPromise(Effect.flip(effect));
+/** The typed error an effect fails with; a success or a defect fails the test with a clear message. */
+export const failureOf = async <A, E>(effect: Effect.Effect<A, E>): Promise<E> => {
+  const exit = await Effect.runPromiseExit(effect);
+  if (Exit.isSuccess(exit))
+    throw new Error(`expected a failure, but it succeeded with ${String(exit.value)}`);
+  const failure = Cause.failureOption(exit.cause);
+  if (Option.isNone(failure)) throw new Error(`expected a typed failure, got ${Cause.pretty(exit.cause)}`);
+  return failure.value;
+};
 
 /** The outcome of an Effect as a value, success or typed failure. */
 export const outcomeOf = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(Effect.either(effect));

@@ -7,6 +7,7 @@ import type { Video } from "../../model/video.js";
 import type { VideoFile, VideoSubtitle, VideoThumbnail } from "../../model/video-file.js";
 import type { YouTubeVideo } from "../../model/youtube-video.js";
 import type { JobPayloads, QueueName } from "../../ports/job-queue.js";
+import type { OutboxEntry } from "../../ports/mail-outbox-repository.js";
 
 export interface QueuedJob<Q extends QueueName = QueueName> {
   readonly id: string;
@@ -39,6 +40,7 @@ export interface Tables {
   readonly youtubeVideos: Map<string, YouTubeVideo>;
   readonly users: Map<number, User>;
   readonly jobs: Map<string, QueuedJob>;
+  readonly mailOutbox: Map<string, OutboxEntry>;
   /** Insertion counter per row, used as the row-order tie-breaker the real database has. */
   readonly rowOrder: Map<string, number>;
 }
@@ -56,6 +58,7 @@ const emptyTables = (): Tables => ({
   youtubeVideos: new Map(),
   users: new Map(),
   jobs: new Map(),
+  mailOutbox: new Map(),
   rowOrder: new Map(),
 });
 

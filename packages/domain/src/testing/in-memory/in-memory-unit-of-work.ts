@@ -8,7 +8,9 @@ const insideTransaction = FiberRef.unsafeMake(false);
 /**
  * Transactions over the in-memory tables: one at a time (a semaphore stands in for the
  * database's isolation), a snapshot taken at the start, put back when the work fails, dies or
- * is interrupted. Nested transactions join the outer one.
+ * is interrupted. A nested transaction takes its own snapshot, like a savepoint. Writes made
+ * outside any transaction while one is running are undone with it: the harness runs one
+ * scenario step at a time, so nothing relies on that.
  */
 export class InMemoryUnitOfWork implements UnitOfWork {
   private readonly lock = Effect.unsafeMakeSemaphore(1);
@@ -17,16 +19,14 @@ export class InMemoryUnitOfWork implements UnitOfWork {
 
   transaction<A, E, R>(work: Effect.Effect<A, E, R>): Effect.Effect<A, E | PersistenceFailure, R> {
     const database = this.database;
-    return Effect.flatMap(FiberRef.get(insideTransaction), (nested) => {
-      if (nested) return work;
-      return this.lock.withPermits(1)(
-        Effect.acquireUseRelease(
-          Effect.sync(() => database.snapshot()),
-          () => Effect.locally(work, insideTransaction, true),
-          (snapshot, exit) =>
-            Effect.sync(() => (exit._tag === "Failure" ? database.restore(snapshot) : undefined)),
-        ),
-      );
-    });
+    const withSnapshot = Effect.acquireUseRelease(
+      Effect.sync(() => database.snapshot()),
+      () => Effect.locally(work, insideTransaction, true),
+      (snapshot, exit) =>
+        Effect.sync(() => (exit._tag === "Failure" ? database.restore(snapshot) : undefined)),
+    );
+    return Effect.flatMap(FiberRef.get(insideTransaction), (nested) =>
+      nested ? withSnapshot : this.lock.withPermits(1)(withSnapshot),
+    );
   }
 }

@@ -1,0 +1,71 @@
+import type { DomainPorts } from "../usecases/domain-ports.js";
+import { InMemoryCdnInvalidator } from "./in-memory/in-memory-cdn-invalidator.js";
+import { InMemoryCdnUrls } from "./in-memory/in-memory-cdn-urls.js";
+import { InMemoryClock } from "./in-memory/in-memory-clock.js";
+import { InMemoryDatabase } from "./in-memory/in-memory-database.js";
+import { InMemoryEdxVideoApi } from "./in-memory/in-memory-edx-video-api.js";
+import { InMemoryGroupDirectory } from "./in-memory/in-memory-group-directory.js";
+import { InMemoryIdGenerator } from "./in-memory/in-memory-id-generator.js";
+import { InMemoryLease } from "./in-memory/in-memory-lease.js";
+import { InMemoryMailer } from "./in-memory/in-memory-mailer.js";
+import { InMemoryObjectStore } from "./in-memory/in-memory-object-store.js";
+import type { InMemoryRepositories } from "./in-memory/in-memory-repositories.js";
+import { makeInMemoryRepositories } from "./in-memory/in-memory-repositories.js";
+import { InMemoryTranscoder } from "./in-memory/in-memory-transcoder.js";
+import { InMemoryVideoSource } from "./in-memory/in-memory-video-source.js";
+
+/** The in-memory adapter behind every port, typed as itself so tests reach its hooks. */
+export interface InMemoryPorts extends InMemoryRepositories {
+  readonly objectStore: InMemoryObjectStore;
+  readonly videoSource: InMemoryVideoSource;
+  readonly transcoder: InMemoryTranscoder;
+  readonly cdnUrls: InMemoryCdnUrls;
+  readonly cdnInvalidator: InMemoryCdnInvalidator;
+  readonly groupDirectory: InMemoryGroupDirectory;
+  readonly mailer: InMemoryMailer;
+  readonly edxVideoApi: InMemoryEdxVideoApi;
+  readonly lease: InMemoryLease;
+  readonly clock: InMemoryClock;
+  readonly ids: InMemoryIdGenerator;
+}
+
+export interface InMemoryHarness extends InMemoryPorts {
+  /** The shared tables (reset between tests, or inspect rows directly). */
+  readonly database: InMemoryDatabase;
+  /** The same adapters as the domain sees them, for constructing use cases. */
+  readonly ports: DomainPorts;
+}
+
+export interface InMemoryHarnessOptions {
+  /** Where the clock starts. */
+  readonly now?: Date;
+  readonly cdnHost?: string;
+}
+
+/**
+ * Every port backed by an in-memory adapter, wired together the way the app wires the real
+ * ones: one database for all repositories, the unit of work and the job queue; one clock for
+ * everything that tells time; the transcoder writes its outputs into the object store.
+ */
+export const makeInMemoryHarness = (options: InMemoryHarnessOptions = {}): InMemoryHarness => {
+  const database = new InMemoryDatabase();
+  const clock = new InMemoryClock(options.now);
+  const objectStore = new InMemoryObjectStore({ clock });
+  const adapters: InMemoryPorts = {
+    ...makeInMemoryRepositories(database, clock),
+    objectStore,
+    videoSource: new InMemoryVideoSource(),
+    transcoder: new InMemoryTranscoder(objectStore),
+    cdnUrls: new InMemoryCdnUrls(
+      options.cdnHost === undefined ? { clock } : { clock, host: options.cdnHost },
+    ),
+    cdnInvalidator: new InMemoryCdnInvalidator(),
+    groupDirectory: new InMemoryGroupDirectory(),
+    mailer: new InMemoryMailer(clock),
+    edxVideoApi: new InMemoryEdxVideoApi(),
+    lease: new InMemoryLease(clock),
+    clock,
+    ids: new InMemoryIdGenerator(),
+  };
+  return { ...adapters, database, ports: adapters };
+};

@@ -1,0 +1,94 @@
+import { Either } from "effect";
+import { canonicalUuid } from "../../model/keys.js";
+import type { CursorPosition, Page, PageRequest } from "../../ports/pagination.js";
+import { InvalidCursor, MAX_PAGE_SIZE, decodeCursor, encodeCursor } from "../../ports/pagination.js";
+
+/** The four orderings every list accepts; the key always breaks ties in the same direction. */
+export type ListOrdering = "-created_at" | "created_at" | "title" | "-title";
+
+export interface Sortable {
+  readonly key: string;
+  readonly title: string;
+  readonly createdAt: Date;
+}
+
+interface SortKey {
+  readonly value: number | string;
+  readonly key: string;
+}
+
+const descending = (ordering: ListOrdering): boolean => ordering.startsWith("-");
+const byCreation = (ordering: ListOrdering): boolean => ordering.endsWith("created_at");
+
+const sortKeyOf = (ordering: ListOrdering, row: Sortable): SortKey => ({
+  value: byCreation(ordering) ? row.createdAt.getTime() : row.title,
+  key: row.key,
+});
+
+// Plain code-unit comparison: the in-memory store sorts text like a database using the C collation.
+const compareValues = (a: number | string, b: number | string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const compareSortKeys = (ordering: ListOrdering, a: SortKey, b: SortKey): number => {
+  const ascending = compareValues(a.value, b.value) || compareValues(a.key, b.key);
+  return descending(ordering) ? -ascending : ascending;
+};
+
+const cursorOf = (ordering: ListOrdering, row: Sortable): string => {
+  const position: CursorPosition = [byCreation(ordering) ? row.createdAt.toISOString() : row.title, row.key];
+  return encodeCursor(ordering, position);
+};
+
+/** Reads a cursor back into a sort key, refusing anything this ordering could not have made. */
+const positionOf = (ordering: ListOrdering, cursor: string): Either.Either<SortKey, InvalidCursor> =>
+  Either.flatMap(decodeCursor(ordering, cursor), (position): Either.Either<SortKey, InvalidCursor> => {
+    const [value, key] = position;
+    const invalid = Either.left(new InvalidCursor({ cursor }));
+    if (position.length !== 2 || typeof value !== "string" || typeof key !== "string") return invalid;
+    if (canonicalUuid(key) !== key) return invalid;
+    if (!byCreation(ordering)) return Either.right({ value, key });
+    const at = new Date(value);
+    return Number.isNaN(at.getTime()) || at.toISOString() !== value
+      ? invalid
+      : Either.right({ value: at.getTime(), key });
+  });
+
+const clampSize = (size: number): number =>
+  Math.min(MAX_PAGE_SIZE, Math.max(1, Number.isFinite(size) ? Math.floor(size) : 1));
+
+/**
+ * Sorts the matching rows by the ordering and cuts one page out of them, by page number or
+ * after a cursor (keyset: the first row strictly after the cursor's position). The total
+ * counts every matching row; the next cursor points after the last row of the page and is
+ * null when nothing follows.
+ */
+export const paginate = <T extends Sortable>(
+  rows: ReadonlyArray<T>,
+  ordering: ListOrdering,
+  request: PageRequest,
+): Either.Either<Page<T>, InvalidCursor> => {
+  const sorted = [...rows].sort((a, b) =>
+    compareSortKeys(ordering, sortKeyOf(ordering, a), sortKeyOf(ordering, b)),
+  );
+  const size = clampSize(request.size);
+  const start: Either.Either<number, InvalidCursor> =
+    request._tag === "PageNumber"
+      ? Either.right((Math.max(1, Math.floor(request.page) || 1) - 1) * size)
+      : request.cursor === null
+        ? Either.right(0)
+        : Either.map(positionOf(ordering, request.cursor), (position) => {
+            const index = sorted.findIndex(
+              (row) => compareSortKeys(ordering, sortKeyOf(ordering, row), position) > 0,
+            );
+            return index === -1 ? sorted.length : index;
+          });
+  return Either.map(start, (first) => {
+    const items = sorted.slice(first, first + size);
+    const last = items.at(-1);
+    const more = first + size < sorted.length;
+    return {
+      items,
+      total: sorted.length,
+      nextCursor: more && last !== undefined ? cursorOf(ordering, last) : null,
+    };
+  });
+};

@@ -1,0 +1,88 @@
+import type { GroupName } from "../../model/fields.js";
+import type { VideoKey } from "../../model/keys.js";
+import type { Tables } from "./in-memory-database.js";
+
+/**
+ * Row handling shared by the in-memory repositories. A stored row is a frozen copy of what was
+ * written, and every read hands out another copy: callers may keep, mutate or compare what they
+ * got without touching the store, as with rows decoded from a real database.
+ */
+
+const copyField = (value: unknown): unknown => {
+  // Date objects stay mutable even when frozen (setTime), so each reader gets its own.
+  if (value instanceof Date) return new Date(value.getTime());
+  if (Array.isArray(value)) return Object.freeze([...(value as ReadonlyArray<unknown>)]);
+  return value;
+};
+
+/** A frozen copy of a flat row: dates copied, arrays copied and frozen, other values shared. */
+export const copyRow = <T extends object>(row: T): T =>
+  Object.freeze(
+    Object.fromEntries(Object.entries(row).map(([field, value]) => [field, copyField(value)])),
+  ) as T;
+
+/**
+ * What a JSON column would give back: a deep copy without functions, undefined members or
+ * class instances (dates become ISO strings).
+ */
+export const jsonCopy = (value: unknown): unknown => {
+  const text = JSON.stringify(value);
+  return text === undefined ? null : (JSON.parse(text) as unknown);
+};
+
+/** Case-insensitive substring match, like SQL `ILIKE '%fragment%'` with the pattern escaped. */
+export const containsIgnoringCase = (text: string | null, fragment: string): boolean =>
+  text !== null && text.toLowerCase().includes(fragment.toLowerCase());
+
+/** Case-insensitive equality, like SQL `lower(text) = lower(other)`; NULL never matches. */
+export const equalsIgnoringCase = (text: string | null, other: string): boolean =>
+  text !== null && text.toLowerCase() === other.toLowerCase();
+
+/** First occurrence of each value, in the order given (a join table stores each pair once). */
+export const distinct = <T>(values: ReadonlyArray<T>): ReadonlyArray<T> => [...new Set(values)];
+
+/** The first group name that has no access-group row: what the join tables' foreign keys refuse. */
+export const firstMissingGroup = (tables: Tables, names: ReadonlyArray<GroupName>): GroupName | undefined =>
+  names.find((name) => !tables.accessGroups.has(name));
+
+/** Whether another row of a file table already uses an object key (the per-table unique index). */
+export const objectKeyTaken = (
+  table: ReadonlyMap<number, { readonly id: number; readonly s3ObjectKey: string }>,
+  s3ObjectKey: string,
+  exceptId?: number,
+): boolean => {
+  for (const row of table.values()) {
+    if (row.s3ObjectKey === s3ObjectKey && row.id !== exceptId) return true;
+  }
+  return false;
+};
+
+const deleteWhere = <K, V>(table: Map<K, V>, matches: (row: V) => boolean): void => {
+  for (const [id, row] of [...table]) {
+    if (matches(row)) table.delete(id);
+  }
+};
+
+/** `ON DELETE CASCADE` from a video to everything that references it. */
+export const cascadeDeleteVideo = (tables: Tables, videoKey: VideoKey): void => {
+  const ofVideo = (row: { readonly videoKey: string }): boolean => row.videoKey === videoKey;
+  deleteWhere(tables.videoFiles, ofVideo);
+  deleteWhere(tables.videoThumbnails, ofVideo);
+  deleteWhere(tables.videoSubtitles, ofVideo);
+  deleteWhere(tables.encodeJobs, ofVideo);
+  deleteWhere(tables.mailOutbox, ofVideo);
+  tables.youtubeVideos.delete(videoKey);
+  tables.videos.delete(videoKey);
+};
+
+/** `ON DELETE CASCADE` from a collection to its videos (and theirs) and its edX links. */
+export const cascadeDeleteCollection = (tables: Tables, collectionKey: string): void => {
+  for (const video of [...tables.videos.values()]) {
+    if (video.collectionKey === collectionKey) cascadeDeleteVideo(tables, video.key);
+  }
+  deleteWhere(tables.collectionEdxEndpoints, (link) => link.collectionKey === collectionKey);
+  tables.collections.delete(collectionKey);
+};
+
+/** Ascending by a numeric id: insertion order for tables with a sequence. */
+export const byId = (a: { readonly id: number }, b: { readonly id: number }): number => a.id - b.id;

@@ -1,0 +1,4 @@
+export * from "./domain-ports.js";
+export * from "./errors.js";
+export * from "./validate-input.js";
+export * from "./video-lifecycle/record-video-event.js";
