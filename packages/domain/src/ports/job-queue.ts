@@ -5,8 +5,10 @@ import type { CollectionKey, VideoKey } from "../model/keys.js";
 
 /** Every background queue and the payload its jobs carry (ARCHITECTURE.md §7). */
 export interface JobPayloads {
-  readonly "video.ingest": { readonly videoKey: VideoKey };
-  readonly "video.transcode": { readonly videoKey: VideoKey };
+  /** `attempt` counts retries after transient source failures (absent on the first try). */
+  readonly "video.ingest": { readonly videoKey: VideoKey; readonly attempt?: number };
+  /** Watch-bucket recordings get HLS only (no MP4), as upstream. */
+  readonly "video.transcode": { readonly videoKey: VideoKey; readonly fromWatchBucket?: boolean };
   readonly "transcode.outcome": { readonly jobId: string; readonly outcome: unknown };
   readonly "transcode.reconcile": Record<string, never>;
   readonly "watch-bucket.poll": Record<string, never>;
