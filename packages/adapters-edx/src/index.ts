@@ -1,1 +1,1 @@
-export {};
+export { EdxvalVideoApi, type EdxVideoApiConfig } from "./edx-video-api.js";
