@@ -1,5 +1,6 @@
 import type { Effect, Option } from "effect";
 import type { Collection } from "../model/collection.js";
+import type { EdxEndpointId } from "../model/edx-endpoint.js";
 import type { CollectionKey } from "../model/keys.js";
 import type { UserId } from "../model/user.js";
 import type { CollectionVisibilityFilter } from "../policy/access.js";
@@ -8,8 +9,24 @@ import type { PersistenceFailure, RecordNotFound, UniqueViolation } from "./pers
 
 export type CollectionOrdering = "-created_at" | "created_at" | "title" | "-title";
 
+/**
+ * What to list: the access filter plus the optional filters of the API (upstream
+ * `CollectionFilter`). Text filters match case-insensitively anywhere in the field; a null
+ * field never matches.
+ */
 export interface CollectionListQuery {
   readonly visibility: CollectionVisibilityFilter;
+  readonly titleContains?: string;
+  readonly slugContains?: string;
+  readonly descriptionContains?: string;
+  readonly edxCourseIdContains?: string;
+  /** Collections linked to this edX endpoint. */
+  readonly edxEndpointId?: EdxEndpointId;
+  /**
+   * Matches the collection's title, description, edX course id or slug, or the title or
+   * description of any of its videos (each collection listed once).
+   */
+  readonly search?: string;
   readonly ordering?: CollectionOrdering;
 }
 

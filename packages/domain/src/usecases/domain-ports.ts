@@ -4,6 +4,7 @@ import type { CdnUrls } from "../ports/cdn-urls.js";
 import type { Clock } from "../ports/clock.js";
 import type { CollectionRepository } from "../ports/collection-repository.js";
 import type { EdxEndpointRepository } from "../ports/edx-endpoint-repository.js";
+import type { EdxPostRecordRepository } from "../ports/edx-post-record-repository.js";
 import type { EdxVideoApi } from "../ports/edx-video-api.js";
 import type { EncodeJobRepository } from "../ports/encode-job-repository.js";
 import type { GroupDirectory } from "../ports/group-directory.js";
@@ -21,6 +22,7 @@ import type { VideoRepository } from "../ports/video-repository.js";
 import type { VideoSource } from "../ports/video-source.js";
 import type { VideoSubtitleRepository } from "../ports/video-subtitle-repository.js";
 import type { VideoThumbnailRepository } from "../ports/video-thumbnail-repository.js";
+import type { WatchBucketClaimRepository } from "../ports/watch-bucket-claim-repository.js";
 import type { YouTubeVideoRepository } from "../ports/youtube-video-repository.js";
 
 /**
@@ -40,6 +42,8 @@ export interface DomainPorts {
   readonly youtubeVideos: YouTubeVideoRepository;
   readonly users: UserRepository;
   readonly mailOutbox: MailOutboxRepository;
+  readonly watchBucketClaims: WatchBucketClaimRepository;
+  readonly edxPostRecords: EdxPostRecordRepository;
   readonly unitOfWork: UnitOfWork;
   readonly jobs: JobQueue;
   readonly objectStore: ObjectStore;

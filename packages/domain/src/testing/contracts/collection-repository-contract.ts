@@ -5,7 +5,11 @@ import type { EdxEndpointId } from "../../model/edx-endpoint.js";
 import type { Principal, UserId } from "../../model/user.js";
 import { anonymous, userPrincipal } from "../../model/user.js";
 import { collectionVisibilityFilter } from "../../policy/access.js";
-import type { CollectionListItem, CollectionOrdering } from "../../ports/collection-repository.js";
+import type {
+  CollectionListItem,
+  CollectionListQuery,
+  CollectionOrdering,
+} from "../../ports/collection-repository.js";
 import type { Page, PageRequest } from "../../ports/pagination.js";
 import { InvalidCursor, firstPage, pageNumber } from "../../ports/pagination.js";
 import { RecordNotFound, UniqueViolation } from "../../ports/persistence-errors.js";
@@ -535,6 +539,122 @@ export const describeCollectionRepositoryContract = (name: string, make: MakeRep
           expect(cursor).not.toBe("");
           expect(garbage).toBeInstanceOf(InvalidCursor);
           expect(foreign).toBeInstanceOf(InvalidCursor);
+        }));
+
+      it("filters by title, slug, description and edX course id, case-insensitively anywhere in the field", () =>
+        withSubject(async (subject) => {
+          const store = storeIn(subject);
+          const physics = await store.collection(
+            aCollection().titled("Physics 8.01").with({
+              slug: "8.01-lec",
+              description: "Classical MECHANICS",
+              edxCourseId: "course-v1:MITx+8.01+2026",
+            }),
+          );
+          const chemistry = await store.collection(
+            aCollection()
+              .titled("Chemistry 5.111")
+              .with({ slug: "5.111-lec", description: "Atoms", edxCourseId: "course-v1:MITx+5.111+2026" }),
+          );
+          await store.collection(aCollection().titled("Untitled notes"));
+          const matching = async (filters: Omit<CollectionListQuery, "visibility">) =>
+            [
+              ...keysOf(
+                collectionsOf(
+                  await run(
+                    subject.collections.list({ visibility: EVERYTHING, ...filters }, pageNumber(1, 10)),
+                  ),
+                ),
+              ),
+            ].sort();
+
+          expect(await matching({ titleContains: "PHYSICS" })).toEqual([physics.key]);
+          expect(await matching({ slugContains: "-LEC" })).toEqual([physics.key, chemistry.key].sort());
+          expect(await matching({ descriptionContains: "mechanics" })).toEqual([physics.key]);
+          expect(await matching({ edxCourseIdContains: "+5.111+" })).toEqual([chemistry.key]);
+          // A field that is null never matches, and filters combine with AND.
+          expect(await matching({ slugContains: "" })).toEqual([physics.key, chemistry.key].sort());
+          expect(await matching({ titleContains: "physics", descriptionContains: "atoms" })).toEqual([]);
+        }));
+
+      it("filters by a linked edX endpoint", () =>
+        withSubject(async (subject) => {
+          const store = storeIn(subject);
+          const linked = await store.collection();
+          const elsewhere = await store.collection();
+          await store.collection();
+          const learn = await run(subject.edxEndpoints.insert(anEdxEndpoint("filter-learn"), instant()));
+          const xpro = await run(subject.edxEndpoints.insert(anEdxEndpoint("filter-xpro"), instant()));
+          await run(subject.edxEndpoints.link(linked.key, learn.id));
+          await run(subject.edxEndpoints.link(elsewhere.key, xpro.id));
+
+          const page = await run(
+            subject.collections.list({ visibility: EVERYTHING, edxEndpointId: learn.id }, pageNumber(1, 10)),
+          );
+
+          expect(keysOf(collectionsOf(page))).toEqual([linked.key]);
+          expect(page.total).toBe(1);
+        }));
+
+      it("searches the collection's own text and the titles and descriptions of its videos, listing each collection once", () =>
+        withSubject(async (subject) => {
+          const store = storeIn(subject);
+          const byTitle = await store.collection(aCollection().titled("Quantum field theory"));
+          const bySlug = await store.collection(aCollection().with({ slug: "quantum-lec" }));
+          const byCourse = await store.collection(aCollection().withEdxCourse("course-v1:MITx+QUANTUM+1"));
+          const byDescription = await store.collection(aCollection().with({ description: "quantum basics" }));
+          const byVideos = await store.collection();
+          await store.video(byVideos, aVideo().titled("Quantum tunnelling"));
+          await store.video(byVideos, aVideo().describedAs("More on quantum states"));
+          const byVideoDescription = await store.collection();
+          await store.video(byVideoDescription, aVideo().describedAs("QUANTUM"));
+          const unrelated = await store.collection(aCollection().titled("Classical"));
+          await store.video(unrelated, aVideo().titled("Newton"));
+
+          const page = await run(
+            subject.collections.list({ visibility: EVERYTHING, search: "quantum" }, pageNumber(1, 20)),
+          );
+
+          expect([...keysOf(collectionsOf(page))].sort()).toEqual(
+            keysOf([byTitle, bySlug, byCourse, byDescription, byVideos, byVideoDescription]).slice().sort(),
+          );
+          expect(page.total).toBe(6);
+        }));
+
+      it("applies the filters before paging, so counts and cursors cover only the matches", () =>
+        withSubject(async (subject) => {
+          const store = storeIn(subject);
+          const matches = [];
+          for (let second = 0; second < 5; second += 1) {
+            matches.push(
+              await store.collection(aCollection().titled(`Lecture ${second}`).createdAt(instant(second))),
+            );
+            await store.collection(aCollection().titled(`Recitation ${second}`).createdAt(instant(second)));
+          }
+          const list = (request: PageRequest) =>
+            subject.collections.list({ visibility: EVERYTHING, titleContains: "lecture" }, request);
+
+          const first = await run(list(pageNumber(1, 2)));
+          const walked = await walkWithCursors(list, 2);
+
+          expect(first.total).toBe(5);
+          expect(keysOf(walked.map((item) => item.collection))).toEqual(keysOf([...matches].reverse()));
+        }));
+
+      it("applies the filters together with the access filter", () =>
+        withSubject(async (subject) => {
+          const store = storeIn(subject);
+          const visible = await store.collection(aCollection().titled("Open lecture").public());
+          await store.collection(aCollection().titled("Closed lecture"));
+
+          const page = await run(
+            subject.collections.list(
+              { visibility: collectionVisibilityFilter(anonymous), titleContains: "lecture" },
+              pageNumber(1, 10),
+            ),
+          );
+
+          expect(keysOf(collectionsOf(page))).toEqual([visible.key]);
         }));
 
       it("lists the collections flagged for retranscoding", () =>

@@ -1,6 +1,7 @@
 import type { AccessGroupRepository } from "../../ports/access-group-repository.js";
 import type { CollectionRepository } from "../../ports/collection-repository.js";
 import type { EdxEndpointRepository } from "../../ports/edx-endpoint-repository.js";
+import type { EdxPostRecordRepository } from "../../ports/edx-post-record-repository.js";
 import type { EncodeJobRepository } from "../../ports/encode-job-repository.js";
 import type { JobQueue, QueueName } from "../../ports/job-queue.js";
 import type { MailOutboxRepository } from "../../ports/mail-outbox-repository.js";
@@ -10,6 +11,7 @@ import type { VideoFileRepository } from "../../ports/video-file-repository.js";
 import type { VideoRepository } from "../../ports/video-repository.js";
 import type { VideoSubtitleRepository } from "../../ports/video-subtitle-repository.js";
 import type { VideoThumbnailRepository } from "../../ports/video-thumbnail-repository.js";
+import type { WatchBucketClaimRepository } from "../../ports/watch-bucket-claim-repository.js";
 import type { YouTubeVideoRepository } from "../../ports/youtube-video-repository.js";
 
 /**
@@ -29,6 +31,10 @@ export interface RepositoryContractSubject {
   readonly youtubeVideos: YouTubeVideoRepository;
   readonly users: UserRepository;
   readonly mailOutbox: MailOutboxRepository;
+  /** Claim rows reference videos with `ON DELETE SET NULL`. */
+  readonly watchBucketClaims: WatchBucketClaimRepository;
+  /** Records reference videos and endpoints with `ON DELETE CASCADE`. */
+  readonly edxPostRecords: EdxPostRecordRepository;
   readonly unitOfWork: UnitOfWork;
   /** The job queue whose jobs commit and roll back with the unit of work. */
   readonly jobs: JobQueue;

@@ -1,6 +1,7 @@
 import { describeAccessGroupRepositoryContract } from "./access-group-repository-contract.js";
 import { describeCollectionRepositoryContract } from "./collection-repository-contract.js";
 import { describeEdxEndpointRepositoryContract } from "./edx-endpoint-repository-contract.js";
+import { describeEdxPostRecordRepositoryContract } from "./edx-post-record-repository-contract.js";
 import { describeEncodeJobRepositoryContract } from "./encode-job-repository-contract.js";
 import { describeMailOutboxRepositoryContract } from "./mail-outbox-repository-contract.js";
 import { describeVideoVisibilityContract } from "./video-visibility-contract.js";
@@ -11,6 +12,7 @@ import { describeVideoFileRepositoryContract } from "./video-file-repository-con
 import { describeVideoRepositoryContract } from "./video-repository-contract.js";
 import { describeVideoSubtitleRepositoryContract } from "./video-subtitle-repository-contract.js";
 import { describeVideoThumbnailRepositoryContract } from "./video-thumbnail-repository-contract.js";
+import { describeWatchBucketClaimRepositoryContract } from "./watch-bucket-claim-repository-contract.js";
 import { describeYouTubeVideoRepositoryContract } from "./youtube-video-repository-contract.js";
 
 /**
@@ -29,6 +31,8 @@ export const describeRepositoryContracts = (name: string, make: MakeRepositories
   describeYouTubeVideoRepositoryContract(name, make);
   describeUserRepositoryContract(name, make);
   describeMailOutboxRepositoryContract(name, make);
+  describeWatchBucketClaimRepositoryContract(name, make);
+  describeEdxPostRecordRepositoryContract(name, make);
   describeUnitOfWorkContract(name, make);
   describeVideoVisibilityContract(name, make);
 };

@@ -12,7 +12,13 @@ import type { InvalidCursor, Page, PageRequest } from "../../ports/pagination.js
 import { RecordNotFound, UniqueViolation } from "../../ports/persistence-errors.js";
 import type { InMemoryDatabase, Tables } from "./in-memory-database.js";
 import { paginate } from "./in-memory-paging.js";
-import { cascadeDeleteCollection, copyRow, distinct, firstMissingGroup } from "./in-memory-rows.js";
+import {
+  cascadeDeleteCollection,
+  containsIgnoringCase,
+  copyRow,
+  distinct,
+  firstMissingGroup,
+} from "./in-memory-rows.js";
 
 const TABLE = "collections";
 
@@ -23,6 +29,44 @@ const missingReferenceOf = (tables: Tables, collection: Collection): RecordNotFo
   }
   const missing = firstMissingGroup(tables, [...collection.viewLists, ...collection.adminLists]);
   return missing === undefined ? undefined : new RecordNotFound({ entity: "AccessGroup", id: missing });
+};
+
+/** Every condition of a list query but the paging. */
+const matches = (tables: Tables, query: CollectionListQuery, collection: Collection): boolean => {
+  if (!filterAdmits(query.visibility, { collection })) return false;
+  const textFilters: ReadonlyArray<readonly [string | null, string | undefined]> = [
+    [collection.title, query.titleContains],
+    [collection.slug, query.slugContains],
+    [collection.description, query.descriptionContains],
+    [collection.edxCourseId, query.edxCourseIdContains],
+  ];
+  if (
+    textFilters.some(([text, fragment]) => fragment !== undefined && !containsIgnoringCase(text, fragment))
+  ) {
+    return false;
+  }
+  const endpointId = query.edxEndpointId;
+  if (
+    endpointId !== undefined &&
+    ![...tables.collectionEdxEndpoints.values()].some(
+      (link) => link.collectionKey === collection.key && link.edxEndpointId === endpointId,
+    )
+  ) {
+    return false;
+  }
+  if (query.search !== undefined) {
+    const search = query.search;
+    const own = [collection.title, collection.description, collection.edxCourseId, collection.slug];
+    const found =
+      own.some((text) => containsIgnoringCase(text, search)) ||
+      [...tables.videos.values()].some(
+        (video) =>
+          video.collectionKey === collection.key &&
+          (containsIgnoringCase(video.title, search) || containsIgnoringCase(video.description, search)),
+      );
+    if (!found) return false;
+  }
+  return true;
 };
 
 const storable = (collection: Collection): Collection =>
@@ -113,7 +157,7 @@ export class InMemoryCollectionRepository implements CollectionRepository {
     return Effect.suspend(() => {
       const tables = this.database.tables;
       const visible = [...tables.collections.values()].filter((collection) =>
-        filterAdmits(query.visibility, { collection }),
+        matches(tables, query, collection),
       );
       const videoCounts = new Map<string, number>();
       for (const video of tables.videos.values()) {

@@ -7,7 +7,9 @@ import type { Video } from "../../model/video.js";
 import type { VideoFile, VideoSubtitle, VideoThumbnail } from "../../model/video-file.js";
 import type { YouTubeVideo } from "../../model/youtube-video.js";
 import type { JobPayloads, QueueName } from "../../ports/job-queue.js";
+import type { EdxPostRecord } from "../../ports/edx-post-record-repository.js";
 import type { OutboxEntry } from "../../ports/mail-outbox-repository.js";
+import type { WatchBucketClaim } from "../../ports/watch-bucket-claim-repository.js";
 
 export interface QueuedJob<Q extends QueueName = QueueName> {
   readonly id: string;
@@ -41,6 +43,10 @@ export interface Tables {
   readonly users: Map<number, User>;
   readonly jobs: Map<string, QueuedJob>;
   readonly mailOutbox: Map<string, OutboxEntry>;
+  /** Keyed by source key and ETag (`claimId`). */
+  readonly watchBucketClaims: Map<string, WatchBucketClaim>;
+  /** `<video key>|<endpoint id>`. */
+  readonly edxPostRecords: Map<string, EdxPostRecord>;
   /** Insertion counter per row, used as the row-order tie-breaker the real database has. */
   readonly rowOrder: Map<string, number>;
 }
@@ -59,6 +65,8 @@ const emptyTables = (): Tables => ({
   users: new Map(),
   jobs: new Map(),
   mailOutbox: new Map(),
+  watchBucketClaims: new Map(),
+  edxPostRecords: new Map(),
   rowOrder: new Map(),
 });
 

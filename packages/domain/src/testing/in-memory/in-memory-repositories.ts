@@ -3,6 +3,7 @@ import { InMemoryAccessGroupRepository } from "./in-memory-access-group-reposito
 import { InMemoryCollectionRepository } from "./in-memory-collection-repository.js";
 import type { InMemoryDatabase } from "./in-memory-database.js";
 import { InMemoryEdxEndpointRepository } from "./in-memory-edx-endpoint-repository.js";
+import { InMemoryEdxPostRecordRepository } from "./in-memory-edx-post-record-repository.js";
 import { InMemoryEncodeJobRepository } from "./in-memory-encode-job-repository.js";
 import { InMemoryJobQueue } from "./in-memory-job-queue.js";
 import { InMemoryMailOutboxRepository } from "./in-memory-mail-outbox-repository.js";
@@ -12,6 +13,7 @@ import { InMemoryVideoFileRepository } from "./in-memory-video-file-repository.j
 import { InMemoryVideoRepository } from "./in-memory-video-repository.js";
 import { InMemoryVideoSubtitleRepository } from "./in-memory-video-subtitle-repository.js";
 import { InMemoryVideoThumbnailRepository } from "./in-memory-video-thumbnail-repository.js";
+import { InMemoryWatchBucketClaimRepository } from "./in-memory-watch-bucket-claim-repository.js";
 import { InMemoryYouTubeVideoRepository } from "./in-memory-youtube-video-repository.js";
 
 /** Every persistence port over one in-memory database, so they share tables and transactions. */
@@ -27,6 +29,8 @@ export interface InMemoryRepositories {
   readonly youtubeVideos: InMemoryYouTubeVideoRepository;
   readonly users: InMemoryUserRepository;
   readonly mailOutbox: InMemoryMailOutboxRepository;
+  readonly watchBucketClaims: InMemoryWatchBucketClaimRepository;
+  readonly edxPostRecords: InMemoryEdxPostRecordRepository;
   readonly unitOfWork: InMemoryUnitOfWork;
   /** Jobs live in the same tables, so they commit and roll back with the data. */
   readonly jobs: InMemoryJobQueue;
@@ -44,6 +48,8 @@ export const makeInMemoryRepositories = (database: InMemoryDatabase, clock: Cloc
   youtubeVideos: new InMemoryYouTubeVideoRepository(database),
   users: new InMemoryUserRepository(database),
   mailOutbox: new InMemoryMailOutboxRepository(database),
+  watchBucketClaims: new InMemoryWatchBucketClaimRepository(database),
+  edxPostRecords: new InMemoryEdxPostRecordRepository(database),
   unitOfWork: new InMemoryUnitOfWork(database),
   jobs: new InMemoryJobQueue(database, clock),
 });

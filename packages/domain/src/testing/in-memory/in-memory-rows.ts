@@ -71,6 +71,12 @@ export const cascadeDeleteVideo = (tables: Tables, videoKey: VideoKey): void => 
   deleteWhere(tables.videoSubtitles, ofVideo);
   deleteWhere(tables.encodeJobs, ofVideo);
   deleteWhere(tables.mailOutbox, ofVideo);
+  deleteWhere(tables.edxPostRecords, ofVideo);
+  // A claim outlives its video (`ON DELETE SET NULL`): the file stays claimed, so deleting the
+  // video never makes the watch bucket ingest the same file again.
+  for (const [id, claim] of [...tables.watchBucketClaims]) {
+    if (claim.videoKey === videoKey) tables.watchBucketClaims.set(id, { ...claim, videoKey: null });
+  }
   tables.youtubeVideos.delete(videoKey);
   tables.videos.delete(videoKey);
 };

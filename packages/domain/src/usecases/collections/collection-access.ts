@@ -1,0 +1,46 @@
+import { Effect, Either, Option } from "effect";
+import type { Collection } from "../../model/collection.js";
+import { parseCollectionKey } from "../../model/keys.js";
+import type { Principal } from "../../model/user.js";
+import { canAdminCollection, canViewCollection } from "../../policy/access.js";
+import type { CollectionRepository } from "../../ports/collection-repository.js";
+import type { PersistenceFailure } from "../../ports/persistence-errors.js";
+import { CollectionNotFound, Forbidden } from "../errors.js";
+
+/** Reading a collection, or administering it (changing, deleting). */
+export type CollectionNeed = "view" | "admin";
+
+/**
+ * What a principal who may not view a collection is told. Anonymous visitors are asked to sign
+ * in (a shared link usually works once they have); signed-in users learn nothing, not even that
+ * the collection exists. Keys are random UUIDs, so telling an anonymous visitor that a key they
+ * hold exists gives nothing away that guessing could find.
+ */
+export const collectionHiddenFrom = (principal: Principal, key: string): CollectionNotFound | Forbidden =>
+  principal._tag === "Anonymous"
+    ? new Forbidden({ reason: "sign in to see this collection", signInRequired: true })
+    : new CollectionNotFound({ key });
+
+/** Loads a collection when `principal` may do what `need` says with it; the key may be hex or dashed. */
+export const findCollectionFor = (
+  collections: CollectionRepository,
+  principal: Principal,
+  key: string,
+  need: CollectionNeed,
+): Effect.Effect<Collection, CollectionNotFound | Forbidden | PersistenceFailure> =>
+  Effect.gen(function* () {
+    const parsed = parseCollectionKey(key);
+    if (Either.isLeft(parsed)) return yield* new CollectionNotFound({ key });
+    const found = yield* collections.findByKey(parsed.right);
+    if (Option.isNone(found)) return yield* new CollectionNotFound({ key: parsed.right });
+    const collection = found.value;
+    if (!canViewCollection(principal, collection))
+      return yield* collectionHiddenFrom(principal, collection.key);
+    if (need === "admin" && !canAdminCollection(principal, collection)) {
+      return yield* new Forbidden({
+        reason: "only admins of this collection may change it",
+        signInRequired: principal._tag === "Anonymous",
+      });
+    }
+    return collection;
+  });

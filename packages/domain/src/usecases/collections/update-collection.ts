@@ -1,0 +1,151 @@
+import { Effect, Option } from "effect";
+import type { Collection } from "../../model/collection.js";
+import type { EdxEndpoint } from "../../model/edx-endpoint.js";
+import { endpointForCourse } from "../../model/edx-endpoint.js";
+import type { Principal, User } from "../../model/user.js";
+import type { CdnSigningFailure } from "../../ports/cdn-urls.js";
+import type { DirectoryFailure } from "../../ports/group-directory.js";
+import type { PersistenceFailure, RecordNotFound } from "../../ports/persistence-errors.js";
+import type { DomainPorts } from "../domain-ports.js";
+import type { InvalidInput } from "../errors.js";
+import { CollectionNotFound, Forbidden } from "../errors.js";
+import type { DomainSettings } from "../settings.js";
+import { validateInput } from "../validate-input.js";
+import { checkGroupsExist } from "./access-group-lists.js";
+import { findCollectionFor } from "./collection-access.js";
+import { UpdateCollectionBody, normalisedCourseId } from "./collection-input.js";
+import { requestedOwner } from "./collection-owner.js";
+import type { CollectionView } from "./collection-view.js";
+import { collectionViewFor } from "./collection-view.js";
+
+export type UpdateCollectionError =
+  | CollectionNotFound
+  | Forbidden
+  | InvalidInput
+  | DirectoryFailure
+  | RecordNotFound
+  | PersistenceFailure
+  | CdnSigningFailure;
+
+/**
+ * Changes a collection (its admins only; upstream `PATCH /api/v0/collections/<key>/`). Only the
+ * fields sent change. Everything is checked before the first write: the body, the groups the
+ * lists name (they must exist in the directory), and the owner. Then, in one unit of work: the
+ * access groups, the collection, the edX endpoint picked for a newly set course id when the
+ * collection has none yet (upstream `CollectionViewSet.update`), and, when `schedule_retranscode`
+ * changes and retranscoding is enabled, the flag on every video of the collection (upstream's
+ * post-save signal, which copied it on every save; here only on a change, so editing a title
+ * no longer clears the videos' flags).
+ *
+ * Fixes upstream, where any admin-list member could hand the collection to anyone: only staff and
+ * superusers may change the owner.
+ */
+export class UpdateCollection {
+  constructor(
+    private readonly ports: Pick<
+      DomainPorts,
+      | "collections"
+      | "videos"
+      | "accessGroups"
+      | "groupDirectory"
+      | "users"
+      | "edxEndpoints"
+      | "unitOfWork"
+      | "clock"
+      | "cdnUrls"
+    >,
+    private readonly settings: Pick<DomainSettings, "retranscodeEnabled">,
+  ) {}
+
+  /** The result is what `collectionPayload` takes (upstream answers 200 with the detail serializer). */
+  run(
+    principal: Principal,
+    key: string,
+    body: unknown,
+  ): Effect.Effect<CollectionView, UpdateCollectionError> {
+    const ports = this.ports;
+    const { collections, videos, accessGroups, groupDirectory, users, edxEndpoints, unitOfWork, clock } =
+      ports;
+    const retranscodeEnabled = this.settings.retranscodeEnabled;
+    return Effect.gen(function* () {
+      const current = yield* findCollectionFor(collections, principal, key, "admin");
+      const input = yield* validateInput(UpdateCollectionBody, body);
+      yield* checkGroupsExist(groupDirectory, [
+        ...(input.viewLists === undefined ? [] : [{ field: "view_lists", names: input.viewLists }]),
+        ...(input.adminLists === undefined ? [] : [{ field: "admin_lists", names: input.adminLists }]),
+      ]);
+      const requested = input.owner;
+      const newOwner: User | undefined =
+        requested === undefined || requested === current.ownerId
+          ? undefined
+          : yield* ownerChange(principal, () => requestedOwner(users, requested));
+      const courseId = input.edxCourseId === undefined ? undefined : normalisedCourseId(input.edxCourseId);
+      const endpointToLink =
+        courseId === undefined || courseId === null
+          ? undefined
+          : yield* endpointForNewCourse(ports, current, courseId);
+
+      yield* unitOfWork.transaction(
+        Effect.gen(function* () {
+          const at = clock.now();
+          // Read again inside the unit of work so that fields changed meanwhile by others survive.
+          const fresh = yield* collections.findByKey(current.key);
+          if (Option.isNone(fresh)) return yield* new CollectionNotFound({ key: current.key });
+          const before = fresh.value;
+          const changed: Collection = {
+            ...before,
+            ...(input.title === undefined ? {} : { title: input.title.trim() }),
+            ...(input.description === undefined ? {} : { description: input.description }),
+            ...(input.viewLists === undefined ? {} : { viewLists: input.viewLists }),
+            ...(input.adminLists === undefined ? {} : { adminLists: input.adminLists }),
+            ...(input.isLoggedInOnly === undefined ? {} : { isLoggedInOnly: input.isLoggedInOnly }),
+            ...(courseId === undefined ? {} : { edxCourseId: courseId }),
+            ...(newOwner === undefined ? {} : { ownerId: newOwner.id }),
+            ...(input.scheduleRetranscode === undefined
+              ? {}
+              : { scheduleRetranscode: input.scheduleRetranscode }),
+            updatedAt: at,
+          };
+          yield* accessGroups.ensure([...changed.viewLists, ...changed.adminLists], at);
+          yield* collections.update(changed);
+          if (endpointToLink !== undefined) yield* edxEndpoints.link(changed.key, endpointToLink.id);
+          if (retranscodeEnabled && changed.scheduleRetranscode !== before.scheduleRetranscode) {
+            yield* videos.setScheduleRetranscodeForCollection(changed.key, changed.scheduleRetranscode, at);
+          }
+        }),
+      );
+      const updated = yield* collections.findByKey(current.key);
+      if (Option.isNone(updated)) return yield* new CollectionNotFound({ key: current.key });
+      return yield* collectionViewFor(ports, principal, updated.value);
+    });
+  }
+}
+
+/** Handing a collection to someone else is for staff and superusers, not for every admin. */
+const ownerChange = <E>(
+  principal: Principal,
+  load: () => Effect.Effect<User, E>,
+): Effect.Effect<User, E | Forbidden> =>
+  principal._tag === "User" && (principal.isStaff || principal.isSuperuser)
+    ? load()
+    : Effect.fail(
+        new Forbidden({
+          reason: "only staff and superusers may change the owner of a collection",
+          signInRequired: principal._tag === "Anonymous",
+        }),
+      );
+
+/**
+ * The endpoint to link for a course id, only when the collection has no endpoint yet (upstream
+ * never re-targets an existing link); undefined when none applies.
+ */
+const endpointForNewCourse = (
+  ports: Pick<DomainPorts, "edxEndpoints">,
+  collection: Collection,
+  courseId: string,
+): Effect.Effect<EdxEndpoint | undefined, PersistenceFailure> =>
+  Effect.gen(function* () {
+    const linked = yield* ports.edxEndpoints.listForCollection(collection.key);
+    if (linked.length > 0) return undefined;
+    return endpointForCourse(courseId, yield* ports.edxEndpoints.list());
+  });

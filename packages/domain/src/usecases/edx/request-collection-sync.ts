@@ -1,0 +1,102 @@
+import { Effect, Either, Option, Schema } from "effect";
+import type { CollectionKey } from "../../model/keys.js";
+import { parseCollectionKey } from "../../model/keys.js";
+import type { Principal } from "../../model/user.js";
+import { canAdminCollection, canViewCollection } from "../../policy/access.js";
+import type { QueueFailure } from "../../ports/job-queue.js";
+import type { PersistenceFailure } from "../../ports/persistence-errors.js";
+import type { DomainPorts } from "../domain-ports.js";
+import { CollectionNotFound, Forbidden, invalidField } from "../errors.js";
+import type { InvalidInput } from "../errors.js";
+import { validateInput } from "../validate-input.js";
+import type { EdxSyncRefused } from "./edx-sync-refused.js";
+import { videosToSync } from "./sync-collection-to-edx.js";
+
+export const COLLECTION_ID_FIELD = "collection_id";
+
+/** The body of `POST /api/v0/sync_collection_videos_with_edx/`. */
+const SyncRequestBody = Schema.Struct({
+  collection_id: Schema.optionalWith(Schema.Unknown, { exact: true }),
+});
+
+/** Upstream's 202 body, field for field. */
+export interface EdxSyncAccepted {
+  readonly message: string;
+  /** The id of the queued `edx.sync-collection` job. */
+  readonly task_id: string | null;
+  /** As the client sent it. */
+  readonly collection_id: string;
+  readonly status: "processing";
+}
+
+/** A value Python treats as false: upstream answers "collection_id is required" for all of them. */
+const isFalsy = (value: unknown): boolean =>
+  value === undefined || value === null || value === "" || value === 0 || value === false;
+
+const collectionKeyOf = (
+  value: unknown,
+): Either.Either<{ readonly sent: string; readonly key: CollectionKey }, InvalidInput> => {
+  if (isFalsy(value)) return Either.left(invalidField(COLLECTION_ID_FIELD, "collection_id is required"));
+  if (typeof value !== "string") {
+    return Either.left(invalidField(COLLECTION_ID_FIELD, "collection_id must be a collection key"));
+  }
+  return Either.mapBoth(parseCollectionKey(value), {
+    onLeft: (error) => invalidField(COLLECTION_ID_FIELD, error.message),
+    onRight: (key) => ({ sent: value, key }),
+  });
+};
+
+/**
+ * The "Sync Videos with edX" action of a collection page. Only admins of THAT collection may
+ * start it (upstream let only superusers through, by reading the wrong field; ARCHITECTURE.md
+ * §6.5). Upstream's checks come in upstream's order with its messages: `collection_id`
+ * required (and, unlike upstream's 500, a malformed key is a field error), collection not found
+ * (also for a collection the principal may not see, so keys cannot be probed), no course id,
+ * no endpoint, no Complete video. Then one `edx.sync-collection` job is queued.
+ */
+export class RequestCollectionSync {
+  constructor(
+    private readonly ports: Pick<
+      DomainPorts,
+      "collections" | "videos" | "edxEndpoints" | "jobs" | "unitOfWork"
+    >,
+  ) {}
+
+  run(
+    principal: Principal,
+    body: unknown,
+  ): Effect.Effect<
+    EdxSyncAccepted,
+    Forbidden | InvalidInput | CollectionNotFound | EdxSyncRefused | PersistenceFailure | QueueFailure
+  > {
+    const { collections, jobs, unitOfWork } = this.ports;
+    return Effect.gen(this, function* () {
+      if (principal._tag === "Anonymous") {
+        return yield* new Forbidden({ reason: "sign in to sync videos with edX", signInRequired: true });
+      }
+      const request = yield* validateInput(SyncRequestBody, body);
+      const { sent, key } = yield* collectionKeyOf(request.collection_id);
+      const found = yield* collections.findByKey(key);
+      if (Option.isNone(found) || !canViewCollection(principal, found.value)) {
+        return yield* new CollectionNotFound({ key: sent });
+      }
+      const collection = found.value;
+      if (!canAdminCollection(principal, collection)) {
+        return yield* new Forbidden({
+          reason: "only admins of this collection may sync its videos with edX",
+          signInRequired: false,
+        });
+      }
+      yield* videosToSync(this.ports, collection);
+      const queued = yield* unitOfWork.transaction(
+        jobs.enqueue("edx.sync-collection", { collectionKey: key }),
+      );
+      return {
+        message: `Syncing videos from collection '${collection.title}' with edX`,
+        task_id: queued._tag === "Enqueued" ? queued.jobId : null,
+        collection_id: sent,
+        status: "processing",
+      } as const;
+    });
+  }
+}

@@ -1,0 +1,52 @@
+import { Data } from "effect";
+import type { VideoKey } from "../../model/keys.js";
+import type { CdnInvalidationFailure } from "../../ports/cdn-invalidator.js";
+
+/** An outcome names a transcoder job OVS never recorded (or whose video was deleted since). */
+export class UnknownEncodeJob extends Data.TaggedError("UnknownEncodeJob")<{ readonly jobId: string }> {
+  override get message(): string {
+    return `no transcode job ${this.jobId} was recorded`;
+  }
+}
+
+/** The outcome says it is about another video than the one its job was submitted for. */
+export class OutcomeDoesNotMatchJob extends Data.TaggedError("OutcomeDoesNotMatchJob")<{
+  readonly jobId: string;
+  readonly jobVideoKey: VideoKey;
+  readonly outcomeVideoKey: VideoKey;
+}> {
+  override get message(): string {
+    return `transcode job ${this.jobId} belongs to video ${this.jobVideoKey}, but its outcome names ${this.outcomeVideoKey}`;
+  }
+}
+
+/**
+ * A reported output lies outside the bucket and folder the job was told to write to. Nothing
+ * is recorded: a file row pointing there would serve someone else's object.
+ */
+export class UnexpectedTranscodeOutput extends Data.TaggedError("UnexpectedTranscodeOutput")<{
+  readonly jobId: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly expected: string;
+}> {
+  override get message(): string {
+    return `transcode job ${this.jobId} reported ${this.bucket}/${this.key}, outside ${this.expected}`;
+  }
+}
+
+/**
+ * A retranscode completed (its outputs are live and the video is Complete) but the CDN could
+ * not be told to drop the old copies. The job records the paths as pending; delivering the
+ * outcome again retries only the invalidation.
+ */
+export class CdnInvalidationPending extends Data.TaggedError("CdnInvalidationPending")<{
+  readonly jobId: string;
+  readonly videoKey: VideoKey;
+  readonly paths: ReadonlyArray<string>;
+  readonly cause: CdnInvalidationFailure;
+}> {
+  override get message(): string {
+    return `retranscode ${this.jobId} of video ${this.videoKey} completed, but the CDN invalidation failed: ${this.cause.reason}`;
+  }
+}

@@ -1,0 +1,308 @@
+import { Duration, Effect, Option } from "effect";
+import type { HexKey, VideoKey } from "../../model/keys.js";
+import { hexKey } from "../../model/keys.js";
+import type { KeySpace } from "../../model/storage-keys.js";
+import {
+  keyInSpace,
+  keySpaceFor,
+  subtitlePrefix,
+  thumbnailPrefix,
+  transcodePrefix,
+} from "../../model/storage-keys.js";
+import { Encoding } from "../../model/video-file.js";
+import type { CdnInvalidationFailure } from "../../ports/cdn-invalidator.js";
+import type { QueueFailure } from "../../ports/job-queue.js";
+import type { LeaseFailure, LeaseHandle, LeaseLost } from "../../ports/lease.js";
+import type {
+  ListPage,
+  ObjectInfo,
+  ObjectLocation,
+  ObjectStore,
+  StorageFailure,
+} from "../../ports/object-store.js";
+import type { PersistenceFailure, RecordNotFound, UniqueViolation } from "../../ports/persistence-errors.js";
+import type { DomainPorts } from "../domain-ports.js";
+import type { DomainSettings } from "../settings.js";
+
+/** How long one move may run between lease renewals (a renewal follows every listed page). */
+export const VISIBILITY_MOVE_LEASE_TTL: Duration.DurationInput = "10 minutes";
+/** When a move finds another move of the same video running, it tries again this much later. */
+export const VISIBILITY_MOVE_RETRY_DELAY: Duration.DurationInput = "1 minute";
+
+export const visibilityMoveLeaseName = (videoKey: VideoKey): string => `video-visibility:${videoKey}`;
+
+export type VisibilityMoveResult =
+  /** The video was deleted; its cleanup jobs take care of its objects in both spaces. */
+  | { readonly _tag: "VideoGone" }
+  /** Another move of this video is running; this one was queued again for later. */
+  | { readonly _tag: "Deferred" }
+  /** The video changed space while the objects were copied; the job that change queued finishes the work. */
+  | { readonly _tag: "Superseded" }
+  | {
+      readonly _tag: "Moved";
+      readonly space: KeySpace;
+      readonly copied: number;
+      readonly repointed: number;
+      readonly deleted: number;
+      readonly invalidatedPaths: ReadonlyArray<string>;
+    };
+
+export type MoveVideoObjectsError =
+  | StorageFailure
+  | CdnInvalidationFailure
+  | PersistenceFailure
+  | UniqueViolation
+  | RecordNotFound
+  | QueueFailure
+  | LeaseLost
+  | LeaseFailure;
+
+interface StoredRow {
+  readonly id: number;
+  readonly s3ObjectKey: string;
+  readonly bucketName: string;
+}
+
+/** One kind of served object: where it lives, and the rows that point at it. */
+interface ServedKind {
+  readonly bucket: string;
+  readonly prefix: (hex: HexKey, space: KeySpace) => string;
+  readonly rows: Effect.Effect<ReadonlyArray<StoredRow>, PersistenceFailure>;
+  readonly repoint: (
+    row: StoredRow,
+    s3ObjectKey: string,
+    at: Date,
+  ) => Effect.Effect<unknown, UniqueViolation | RecordNotFound | PersistenceFailure>;
+  readonly remove: (row: StoredRow) => Effect.Effect<void, RecordNotFound | PersistenceFailure>;
+}
+
+/** A folder of one bucket whose objects belong in the other key space. */
+interface Area {
+  readonly bucket: string;
+  readonly prefix: string;
+}
+
+const isUnder = (key: string, prefix: string): boolean => key.startsWith(`${prefix}/`);
+
+/** Both known: the target was written at or after the source. Unknown times copy, to be safe. */
+const isNotOlder = (target: Date | null, source: Date | null): boolean =>
+  target !== null && source !== null && target.getTime() >= source.getTime();
+
+/** Runs `each` on every object under a folder, a listed page at a time, renewing the lease per page. */
+const forEachObjectUnder = <E>(
+  objectStore: ObjectStore,
+  bucket: string,
+  prefix: string,
+  afterEachPage: Effect.Effect<void, E>,
+  each: (object: ObjectInfo) => Effect.Effect<void, E | StorageFailure>,
+): Effect.Effect<void, E | StorageFailure> =>
+  Effect.gen(function* () {
+    let cursor: string | null = null;
+    do {
+      const page: ListPage = yield* objectStore.list(bucket, `${prefix}/`, { cursor });
+      yield* Effect.forEach(page.objects, each, { discard: true });
+      cursor = page.nextCursor;
+      yield* afterEachPage;
+    } while (cursor !== null);
+  });
+
+/** When each object under a folder was last written. */
+const lastModifiedUnder = (
+  objectStore: ObjectStore,
+  bucket: string,
+  prefix: string,
+): Effect.Effect<ReadonlyMap<string, Date | null>, StorageFailure> =>
+  Effect.gen(function* () {
+    const found = new Map<string, Date | null>();
+    yield* forEachObjectUnder(objectStore, bucket, prefix, Effect.void, (object) =>
+      Effect.sync(() => {
+        found.set(object.key, object.lastModified);
+      }),
+    );
+    return found;
+  });
+
+const otherSpace = (space: KeySpace): KeySpace => (space === "public" ? "restricted" : "public");
+
+/**
+ * The `video.visibility` job (ARCHITECTURE.md §6.6): puts a video's served objects (transcode
+ * outputs, thumbnails, subtitles) in the key space its current flags call for. It copies every
+ * object from the other space, points the rows at the copies, deletes the originals only after
+ * the rows point away from them, then has the CDN forget the old paths.
+ *
+ * Idempotent and convergent: it reads the flags when it runs, not when it was queued, so a video
+ * flipped back and forth ends in the right space whatever order its jobs run in; a run after a
+ * crash copies again (copies overwrite) and finishes; a lease keeps two moves of one video from
+ * running at once, and a change of space during the copy leaves the rows to the job that change
+ * queued. An object already in the right space that is as new as its source (an earlier run's
+ * copy, or an upload made after the change) is not overwritten. Only the listed keys are deleted, so an output that lands in the old space while this
+ * runs is left for the next move, never lost. The original upload is never served and stays put.
+ */
+export class MoveVideoObjects {
+  constructor(
+    private readonly ports: Pick<
+      DomainPorts,
+      | "videos"
+      | "videoFiles"
+      | "videoThumbnails"
+      | "videoSubtitles"
+      | "objectStore"
+      | "cdnInvalidator"
+      | "unitOfWork"
+      | "jobs"
+      | "lease"
+      | "clock"
+      | "ids"
+    >,
+    private readonly settings: Pick<DomainSettings, "buckets">,
+  ) {}
+
+  run(videoKey: VideoKey): Effect.Effect<VisibilityMoveResult, MoveVideoObjectsError> {
+    const { videos, jobs, lease, clock, ids } = this.ports;
+    return Effect.gen(this, function* () {
+      if (Option.isNone(yield* videos.findByKey(videoKey))) return { _tag: "VideoGone" } as const;
+      const acquired = yield* lease
+        .acquire(visibilityMoveLeaseName(videoKey), ids.opaqueId(), VISIBILITY_MOVE_LEASE_TTL)
+        .pipe(Effect.catchTag("LeaseHeld", () => Effect.succeed(null)));
+      if (acquired === null) {
+        const startAfter = new Date(clock.now().getTime() + Duration.toMillis(VISIBILITY_MOVE_RETRY_DELAY));
+        yield* jobs.enqueue("video.visibility", { videoKey }, { startAfter });
+        return { _tag: "Deferred" } as const;
+      }
+      let handle: LeaseHandle = acquired;
+      // Suspended, so each renewal renews the handle the previous one returned.
+      const renew = Effect.suspend(() =>
+        Effect.map(lease.renew(handle, VISIBILITY_MOVE_LEASE_TTL), (renewed) => {
+          handle = renewed;
+        }),
+      );
+      return yield* this.move(
+        videoKey,
+        Effect.suspend(() => renew),
+      ).pipe(Effect.ensuring(Effect.suspend(() => Effect.ignore(lease.release(handle)))));
+    });
+  }
+
+  private kinds(videoKey: VideoKey): ReadonlyArray<ServedKind> {
+    const { videoFiles, videoThumbnails, videoSubtitles } = this.ports;
+    const { buckets } = this.settings;
+    const location = (row: StoredRow, s3ObjectKey: string) => ({ s3ObjectKey, bucketName: row.bucketName });
+    return [
+      {
+        bucket: buckets.transcode,
+        prefix: transcodePrefix,
+        // The original upload lives in the upload bucket and is never served.
+        rows: Effect.map(videoFiles.listForVideo(videoKey), (files) =>
+          files.filter((file) => file.encoding !== Encoding.original),
+        ),
+        repoint: (row, key, at) => videoFiles.repoint(row.id, location(row, key), at),
+        remove: (row) => videoFiles.delete(row.id),
+      },
+      {
+        bucket: buckets.thumbnail,
+        prefix: thumbnailPrefix,
+        rows: videoThumbnails.listForVideo(videoKey),
+        repoint: (row, key, at) => videoThumbnails.repoint(row.id, location(row, key), at),
+        remove: (row) => videoThumbnails.delete(row.id),
+      },
+      {
+        bucket: buckets.subtitle,
+        prefix: subtitlePrefix,
+        rows: videoSubtitles.listForVideo(videoKey),
+        repoint: (row, key, at) => videoSubtitles.repoint(row.id, location(row, key), at),
+        remove: (row) => videoSubtitles.delete(row.id),
+      },
+    ];
+  }
+
+  private move(
+    videoKey: VideoKey,
+    renewLease: Effect.Effect<void, LeaseLost | LeaseFailure>,
+  ): Effect.Effect<VisibilityMoveResult, MoveVideoObjectsError> {
+    const { videos, objectStore, cdnInvalidator, unitOfWork, clock } = this.ports;
+    const kinds = this.kinds(videoKey);
+    return Effect.gen(function* () {
+      const found = yield* videos.findByKey(videoKey);
+      if (Option.isNone(found)) return { _tag: "VideoGone" } as const;
+      const space = keySpaceFor(found.value);
+      const source = otherSpace(space);
+      const hex = hexKey(videoKey);
+
+      // The usual folders, plus the same folders in any other bucket a row of the video names.
+      const areas: Array<Area> = [];
+      for (const kind of kinds) {
+        const prefix = kind.prefix(hex, source);
+        const rowBuckets = (yield* kind.rows)
+          .filter((row) => isUnder(row.s3ObjectKey, prefix))
+          .map((row) => row.bucketName);
+        for (const bucket of new Set([kind.bucket, ...rowBuckets])) areas.push({ bucket, prefix });
+      }
+
+      // Sources whose object now also lives in the right space; deleted once the rows point there.
+      const moved: Array<ObjectLocation> = [];
+      let copied = 0;
+      for (const area of areas) {
+        const existing = yield* lastModifiedUnder(objectStore, area.bucket, keyInSpace(area.prefix, space));
+        yield* forEachObjectUnder(objectStore, area.bucket, area.prefix, renewLease, (object) =>
+          Effect.gen(function* () {
+            const from = { bucket: area.bucket, key: object.key };
+            const target = keyInSpace(object.key, space);
+            // A copy made by an earlier run, or an object written there since (a newer upload),
+            // is kept: copying the older source over it would bring back what it replaced.
+            const targetModified = existing.get(target);
+            if (targetModified !== undefined && isNotOlder(targetModified, object.lastModified)) {
+              moved.push(from);
+              return;
+            }
+            const done = yield* objectStore.copy(from, { bucket: area.bucket, key: target }).pipe(
+              Effect.as(true),
+              // Gone since the listing: a previous run moved it, or a cleanup deleted it.
+              Effect.catchTag("ObjectNotFound", () => Effect.succeed(false)),
+            );
+            if (done) {
+              copied += 1;
+              moved.push(from);
+            }
+          }),
+        );
+      }
+
+      const repointed = yield* unitOfWork.transaction(
+        Effect.gen(function* () {
+          const current = yield* videos.findByKey(videoKey);
+          if (Option.isNone(current)) return "VideoGone" as const;
+          if (keySpaceFor(current.value) !== space) return "Superseded" as const;
+          const at = clock.now();
+          let count = 0;
+          for (const kind of kinds) {
+            const rows = yield* kind.rows;
+            const prefix = kind.prefix(hex, source);
+            for (const row of rows.filter((candidate) => isUnder(candidate.s3ObjectKey, prefix))) {
+              const target = keyInSpace(row.s3ObjectKey, space);
+              // A row already points at the copy (written there by a newer upload): this one is stale.
+              const taken = rows.some((other) => other.id !== row.id && other.s3ObjectKey === target);
+              yield* taken ? kind.remove(row) : kind.repoint(row, target, at);
+              count += 1;
+            }
+          }
+          return count;
+        }),
+      );
+      if (repointed === "VideoGone" || repointed === "Superseded") return { _tag: repointed } as const;
+
+      // Still ours? Otherwise another move may already be using these keys as its copies.
+      yield* renewLease;
+      yield* Effect.forEach(moved, (location) => objectStore.delete(location), { discard: true });
+      const invalidatedPaths = [...new Set(areas.map((area) => `${area.prefix}/*`))];
+      yield* cdnInvalidator.invalidate(invalidatedPaths);
+      return {
+        _tag: "Moved",
+        space,
+        copied,
+        repointed,
+        deleted: moved.length,
+        invalidatedPaths,
+      } as const;
+    });
+  }
+}
