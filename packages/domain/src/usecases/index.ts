@@ -61,3 +61,4 @@ export * from "./videos/video-access.js";
 export * from "./videos/video-view.js";
 export * from "./watch-bucket/ingest-watch-bucket-file.js";
 export * from "./watch-bucket/poll-watch-bucket.js";
+export * from "./job-handlers.js";

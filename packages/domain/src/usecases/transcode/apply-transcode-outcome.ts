@@ -33,6 +33,7 @@ import type { LiveOutputs, TranscodeSucceeded } from "./transcode-outputs.js";
 import { liveOutputsOf, retranscodeInvalidationPaths } from "./transcode-outputs.js";
 import { retranscodeThumbnailStagingPrefix } from "./transcode-request.js";
 import { IN_FLIGHT_JOB_STATES, videoAwaitsJob } from "./awaited-job.js";
+import { edxPostSingletonKey } from "../edx/post-video-to-edx.js";
 
 export type ApplyTranscodeOutcomeResult =
   /** The outputs are recorded (and, for a retranscode, live and invalidated) and the video is Complete. */
@@ -445,7 +446,11 @@ export class ApplyTranscodeOutcome {
           yield* jobs.enqueue("video.visibility", { videoKey }, { singletonKey: videoKey });
         }
         if (collection.edxCourseId !== null && collection.edxCourseId.length > 0) {
-          yield* jobs.enqueue("edx.post-video", { videoKey }, { singletonKey: videoKey });
+          yield* jobs.enqueue(
+            "edx.post-video",
+            { videoKey },
+            { singletonKey: edxPostSingletonKey(videoKey) },
+          );
         }
         return undefined;
       }),

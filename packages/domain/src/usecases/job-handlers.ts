@@ -1,0 +1,54 @@
+import type { Effect } from "effect";
+import type { JobPayloads, QueueName } from "../ports/job-queue.js";
+import type { DomainPorts } from "./domain-ports.js";
+import { PostVideoToEdx } from "./edx/post-video-to-edx.js";
+import { SyncCollectionToEdx } from "./edx/sync-collection-to-edx.js";
+import { StreamSourceToStorage } from "./ingest/stream-source-to-storage.js";
+import { SendStatusEmail } from "./mail/send-status-email.js";
+import { ScheduleRetranscodes } from "./retranscode/schedule-retranscodes.js";
+import type { DomainSettings } from "./settings.js";
+import { DeleteStoredObjects } from "./storage/delete-stored-objects.js";
+import { ApplyTranscodeOutcome } from "./transcode/apply-transcode-outcome.js";
+import { ReconcileTranscodes } from "./transcode/reconcile-transcodes.js";
+import { SubmitTranscode } from "./transcode/submit-transcode.js";
+import { FailStuckUploads } from "./uploads-janitor/fail-stuck-uploads.js";
+import { MoveVideoObjects } from "./videos/move-video-objects.js";
+import { PollWatchBucket } from "./watch-bucket/poll-watch-bucket.js";
+
+/** Runs one job of a queue; the result is for logs, a failure is for the queue's retry policy. */
+export type JobHandler<Q extends QueueName> = (payload: JobPayloads[Q]) => Effect.Effect<unknown, unknown>;
+
+export type JobHandlers = { readonly [Q in QueueName]: JobHandler<Q> };
+
+/**
+ * Which use case serves which queue (ARCHITECTURE.md §7), in one place: the app registers these
+ * with its workers, the harness drains its queue through them.
+ */
+export const makeJobHandlers = (ports: DomainPorts, settings: DomainSettings): JobHandlers => {
+  const ingest = new StreamSourceToStorage(ports, settings);
+  const submitTranscode = new SubmitTranscode(ports, settings);
+  const applyOutcome = new ApplyTranscodeOutcome(ports, settings);
+  const reconcile = new ReconcileTranscodes(ports, settings);
+  const pollWatchBucket = new PollWatchBucket(ports, settings);
+  const failStuckUploads = new FailStuckUploads(ports, settings);
+  const scheduleRetranscodes = new ScheduleRetranscodes(ports, settings);
+  const moveVideoObjects = new MoveVideoObjects(ports, settings);
+  const sendStatusEmail = new SendStatusEmail(ports, settings);
+  const postVideoToEdx = new PostVideoToEdx(ports);
+  const syncCollectionToEdx = new SyncCollectionToEdx(ports);
+  const deleteStoredObjects = new DeleteStoredObjects(ports);
+  return {
+    "video.ingest": (payload) => ingest.run(payload),
+    "video.transcode": (payload) => submitTranscode.run(payload),
+    "transcode.outcome": (payload) => applyOutcome.run(payload),
+    "transcode.reconcile": () => reconcile.run(),
+    "watch-bucket.poll": () => pollWatchBucket.run(),
+    "uploads.fail-stuck": () => failStuckUploads.run(),
+    "retranscode.schedule": () => scheduleRetranscodes.run(),
+    "video.visibility": (payload) => moveVideoObjects.run(payload.videoKey),
+    "mail.send": (payload) => sendStatusEmail.run(payload),
+    "edx.post-video": (payload) => postVideoToEdx.run(payload),
+    "edx.sync-collection": (payload) => syncCollectionToEdx.run(payload),
+    "storage.delete": (payload) => deleteStoredObjects.run(payload),
+  };
+};
