@@ -1,1 +1,14 @@
-export {};
+export * from "./database.js";
+export * from "./database-errors.js";
+export * from "./keyset-paging.js";
+export * from "./pg-boss-job-queue.js";
+export * from "./postgres-adapters.js";
+export * from "./postgres-lease.js";
+export * from "./postgres-unit-of-work.js";
+export * from "./repositories/postgres-collection-repository.js";
+export * from "./repositories/postgres-small-repositories.js";
+export * from "./repositories/postgres-stored-object-repositories.js";
+export * from "./repositories/postgres-video-repository.js";
+export * from "./schema/migrations.js";
+export * from "./sql-context.js";
+export * from "./visibility-sql.js";
