@@ -28,6 +28,48 @@ const requireVideo = async (db: Knex | Knex.Transaction, videoKey: VideoKey): Pr
   if (video === undefined) throw new RecordNotFound({ entity: "Video", id: videoKey });
 };
 
+type StoredObjectTable = "video_files" | "video_thumbnails" | "video_subtitles";
+type StoredObjectEntity = "VideoFile" | "VideoThumbnail" | "VideoSubtitle";
+
+/** Points a file, thumbnail or subtitle row at another object; the key stays unique per table. */
+const repointRow = <Row, Entity>(
+  sql: SqlContext,
+  table: StoredObjectTable,
+  entity: StoredObjectEntity,
+  toEntity: (row: Row) => Entity,
+  id: number,
+  location: Location,
+  at: Date,
+): Effect.Effect<Entity, UniqueViolation | RecordNotFound | PersistenceFailure> =>
+  Effect.flatMap(
+    sql.write(`repoint ${table}`, (db) =>
+      db(table)
+        .where("id", id)
+        .update({ s3_object_key: location.s3ObjectKey, bucket_name: location.bucketName, updated_at: at })
+        .returning("*"),
+    ),
+    ([row]: ReadonlyArray<Row>) =>
+      row === undefined
+        ? Effect.fail(new RecordNotFound({ entity, id: String(id) }))
+        : Effect.succeed(toEntity(row)),
+  );
+
+/**
+ * Deletes one row by id. `returning` tells whether it existed: knex-pglite reports no row count
+ * for deletes.
+ */
+const deleteRow = (
+  sql: SqlContext,
+  table: StoredObjectTable,
+  entity: StoredObjectEntity,
+  id: number,
+): Effect.Effect<void, RecordNotFound | PersistenceFailure> =>
+  Effect.flatMap(
+    sql.read(`delete from ${table}`, (db) => db(table).where("id", id).delete().returning("id")),
+    (deleted: ReadonlyArray<unknown>) =>
+      deleted.length === 0 ? Effect.fail(new RecordNotFound({ entity, id: String(id) })) : Effect.void,
+  );
+
 export class PostgresVideoFileRepository implements VideoFileRepository {
   constructor(private readonly sql: SqlContext) {}
 
@@ -106,18 +148,7 @@ export class PostgresVideoFileRepository implements VideoFileRepository {
     location: Location,
     at: Date,
   ): Effect.Effect<VideoFile, UniqueViolation | RecordNotFound | PersistenceFailure> {
-    return Effect.flatMap(
-      this.sql.write("repoint video file", (db) =>
-        db("video_files")
-          .where("id", id)
-          .update({ s3_object_key: location.s3ObjectKey, bucket_name: location.bucketName, updated_at: at })
-          .returning("*"),
-      ),
-      ([row]: ReadonlyArray<VideoFileRow>) =>
-        row === undefined
-          ? Effect.fail(new RecordNotFound({ entity: "VideoFile", id: String(id) }))
-          : Effect.succeed(videoFileOf(row)),
-    );
+    return repointRow(this.sql, "video_files", "VideoFile", videoFileOf, id, location, at);
   }
 
   listForVideo(key: VideoKey): Effect.Effect<ReadonlyArray<VideoFile>, PersistenceFailure> {
@@ -128,13 +159,7 @@ export class PostgresVideoFileRepository implements VideoFileRepository {
   }
 
   delete(id: number): Effect.Effect<void, RecordNotFound | PersistenceFailure> {
-    return Effect.flatMap(
-      this.sql.read("delete video file", (db) => db("video_files").where("id", id).delete().returning("id")),
-      (deleted: ReadonlyArray<unknown>) =>
-        deleted.length === 0
-          ? Effect.fail(new RecordNotFound({ entity: "VideoFile", id: String(id) }))
-          : Effect.void,
-    );
+    return deleteRow(this.sql, "video_files", "VideoFile", id);
   }
 }
 
@@ -190,30 +215,11 @@ export class PostgresVideoThumbnailRepository implements VideoThumbnailRepositor
     location: Location,
     at: Date,
   ): Effect.Effect<VideoThumbnail, UniqueViolation | RecordNotFound | PersistenceFailure> {
-    return Effect.flatMap(
-      this.sql.write("repoint video thumbnail", (db) =>
-        db("video_thumbnails")
-          .where("id", id)
-          .update({ s3_object_key: location.s3ObjectKey, bucket_name: location.bucketName, updated_at: at })
-          .returning("*"),
-      ),
-      ([row]: ReadonlyArray<VideoThumbnailRow>) =>
-        row === undefined
-          ? Effect.fail(new RecordNotFound({ entity: "VideoThumbnail", id: String(id) }))
-          : Effect.succeed(videoThumbnailOf(row)),
-    );
+    return repointRow(this.sql, "video_thumbnails", "VideoThumbnail", videoThumbnailOf, id, location, at);
   }
 
   delete(id: number): Effect.Effect<void, RecordNotFound | PersistenceFailure> {
-    return Effect.flatMap(
-      this.sql.read("delete video thumbnail", (db) =>
-        db("video_thumbnails").where("id", id).delete().returning("id"),
-      ),
-      (deleted: ReadonlyArray<unknown>) =>
-        deleted.length === 0
-          ? Effect.fail(new RecordNotFound({ entity: "VideoThumbnail", id: String(id) }))
-          : Effect.void,
-    );
+    return deleteRow(this.sql, "video_thumbnails", "VideoThumbnail", id);
   }
 }
 
@@ -289,29 +295,10 @@ export class PostgresVideoSubtitleRepository implements VideoSubtitleRepository 
     location: Location,
     at: Date,
   ): Effect.Effect<VideoSubtitle, UniqueViolation | RecordNotFound | PersistenceFailure> {
-    return Effect.flatMap(
-      this.sql.write("repoint subtitle", (db) =>
-        db("video_subtitles")
-          .where("id", id)
-          .update({ s3_object_key: location.s3ObjectKey, bucket_name: location.bucketName, updated_at: at })
-          .returning("*"),
-      ),
-      ([row]: ReadonlyArray<VideoSubtitleRow>) =>
-        row === undefined
-          ? Effect.fail(new RecordNotFound({ entity: "VideoSubtitle", id: String(id) }))
-          : Effect.succeed(videoSubtitleOf(row)),
-    );
+    return repointRow(this.sql, "video_subtitles", "VideoSubtitle", videoSubtitleOf, id, location, at);
   }
 
   delete(id: number): Effect.Effect<void, RecordNotFound | PersistenceFailure> {
-    return Effect.flatMap(
-      this.sql.read("delete subtitle", (db) =>
-        db("video_subtitles").where("id", id).delete().returning("id"),
-      ),
-      (deleted: ReadonlyArray<unknown>) =>
-        deleted.length === 0
-          ? Effect.fail(new RecordNotFound({ entity: "VideoSubtitle", id: String(id) }))
-          : Effect.void,
-    );
+    return deleteRow(this.sql, "video_subtitles", "VideoSubtitle", id);
   }
 }
