@@ -43,7 +43,10 @@ export const QUEUE_NAMES: ReadonlyArray<QueueName> = [
 ];
 
 export interface EnqueueOptions {
-  /** At most one queued (not yet finished) job per queue with this key. */
+  /**
+   * At most one unfinished job (waiting or running) per queue with this key. A running job
+   * that queues its own follow-up must use a different key (e.g. with an attempt number).
+   */
   readonly singletonKey?: string;
   /** Not delivered before this time. */
   readonly startAfter?: Date;

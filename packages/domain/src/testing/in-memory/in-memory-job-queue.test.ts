@@ -49,3 +49,22 @@ describe("InMemoryJobQueue", () => {
     expect(queue.pending()).toHaveLength(0);
   });
 });
+
+describe("InMemoryJobQueue singleton keys", () => {
+  it("keeps blocking a key while its job runs, like the real queue", async () => {
+    const { queue } = makeQueue();
+    const videoKey = aVideoKey();
+    await Effect.runPromise(queue.enqueue("video.ingest", { videoKey }, { singletonKey: "k" }));
+    const answers: Array<string> = [];
+    await Effect.runPromise(
+      queue.drain({
+        "video.ingest": (payload) =>
+          Effect.map(queue.enqueue("video.ingest", payload, { singletonKey: "k" }), (result) => {
+            answers.push(result._tag);
+          }),
+      }),
+    );
+    expect(answers).toEqual(["AlreadyQueued"]);
+    expect(queue.pending()).toEqual([]);
+  });
+});

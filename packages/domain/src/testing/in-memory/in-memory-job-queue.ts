@@ -19,6 +19,8 @@ export type JobHandlers = {
  * drain the queue through handlers, which lets a scenario stop between any two steps.
  */
 export class InMemoryJobQueue implements JobQueue {
+  private readonly running = new Set<string>();
+
   constructor(
     private readonly database: InMemoryDatabase,
     private readonly clock: Clock,
@@ -56,7 +58,7 @@ export class InMemoryJobQueue implements JobQueue {
   /** Jobs waiting, oldest first, optionally of one queue (including those not yet due). */
   pending<Q extends QueueName>(queue?: Q): ReadonlyArray<QueuedJob<Q>> {
     return [...this.database.tables.jobs.values()].filter(
-      (job) => queue === undefined || job.queue === queue,
+      (job) => !this.running.has(job.id) && (queue === undefined || job.queue === queue),
     ) as unknown as ReadonlyArray<QueuedJob<Q>>;
   }
 
@@ -86,12 +88,20 @@ export class InMemoryJobQueue implements JobQueue {
           (job) => handlers[job.queue] !== undefined && (job.startAfter?.getTime() ?? 0) <= now,
         );
         if (next === undefined) break;
-        this.database.tables.jobs.delete(next.id);
         const handler = handlers[next.queue] as (
           payload: unknown,
           job: QueuedJob,
         ) => Effect.Effect<unknown, unknown>;
-        const exit = yield* Effect.exit(handler(next.payload, next));
+        // The job stays in the table while its handler runs, as a running job does in the real
+        // queue: its singleton key keeps blocking duplicates until it finishes.
+        this.running.add(next.id);
+        const exit = yield* Effect.exit(
+          Effect.ensuring(
+            handler(next.payload, next),
+            Effect.sync(() => this.running.delete(next.id)),
+          ),
+        );
+        this.database.tables.jobs.delete(next.id);
         ran.push(exit._tag === "Success" ? { job: next } : { job: next, error: exit.cause });
       }
       return ran;

@@ -26,11 +26,18 @@ export const EDX_RETRY_CAP: Duration.DurationInput = "10 minutes";
 const MAX_RECORDED_BODY_LENGTH = 2000;
 
 /**
- * One queued `edx.post-video` job per video, or per video and endpoint for a retry: a second
- * trigger while one is waiting adds nothing.
+ * One unfinished `edx.post-video` job per video, or per video, endpoint and attempt for a
+ * retry: a second trigger while one is waiting adds nothing, and a retry queued by the running
+ * attempt is not mistaken for it (the queue counts running jobs as unfinished).
  */
-export const edxPostSingletonKey = (videoKey: VideoKey, endpointId?: EdxEndpointId): string =>
-  endpointId === undefined ? `edx-post|${videoKey}` : `edx-post|${videoKey}|${endpointId}`;
+export const edxPostSingletonKey = (
+  videoKey: VideoKey,
+  endpointId?: EdxEndpointId,
+  attempt?: number,
+): string =>
+  endpointId === undefined
+    ? `edx-post|${videoKey}`
+    : `edx-post|${videoKey}|${endpointId}${attempt === undefined ? "" : `#attempt-${attempt}`}`;
 
 const PostVideoPayload = Schema.Struct({
   videoKey: VideoKeySchema,
@@ -187,7 +194,7 @@ export class PostVideoToEdx {
             yield* jobs.enqueue(
               "edx.post-video",
               { videoKey, endpointId: endpoint.id },
-              { singletonKey: edxPostSingletonKey(videoKey, endpoint.id), startAfter: retryAt },
+              { singletonKey: edxPostSingletonKey(videoKey, endpoint.id, attempt + 1), startAfter: retryAt },
             );
           }
         }),
