@@ -4,8 +4,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 /**
- * ARCHITECTURE.md §2: the domain depends on `effect` only. The harness under `testing/` may also
- * use the test runner. This test reads every import so a slip cannot hide behind a lint
+ * ARCHITECTURE.md §2: the domain depends on `effect` only. The harness under `testing/` and the
+ * scenario suites under `usecases/scenarios/` may also use the test runner. This test reads every import so a slip cannot hide behind a lint
  * configuration change.
  */
 const sourceRoot = fileURLToPath(new URL(".", import.meta.url));
@@ -26,8 +26,15 @@ const isEffect = (specifier: string) => specifier === "effect" || specifier.star
 
 describe("domain purity", () => {
   const files = sourceFiles(sourceRoot).filter((path) => !path.endsWith(".test.ts"));
-  const production = files.filter((path) => !relative(sourceRoot, path).startsWith("testing"));
-  const harness = files.filter((path) => relative(sourceRoot, path).startsWith("testing"));
+  // The scenario suites under usecases/scenarios are test suites (vitest describe/it) that the
+  // adapter packages run on their own harness too; only test files import them, so they sit
+  // with the harness, outside the production import graph.
+  const isHarness = (path: string) => {
+    const inSource = relative(sourceRoot, path);
+    return inSource.startsWith("testing") || inSource.startsWith(join("usecases", "scenarios"));
+  };
+  const production = files.filter((path) => !isHarness(path));
+  const harness = files.filter(isHarness);
 
   it("finds the domain's sources", () => {
     expect(production.length).toBeGreaterThan(20);
@@ -48,6 +55,16 @@ describe("domain purity", () => {
     const offenders = harness.flatMap((path) =>
       importsOf(path)
         .filter((specifier) => !allowed(specifier))
+        .map((specifier) => `${relative(sourceRoot, path)} imports ${specifier}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("keeps the harness and the scenario suites out of production's imports", () => {
+    const offenders = production.flatMap((path) =>
+      importsOf(path)
+        .filter(isOwnFile)
+        .filter((specifier) => isHarness(join(path, "..", specifier)))
         .map((specifier) => `${relative(sourceRoot, path)} imports ${specifier}`),
     );
     expect(offenders).toEqual([]);

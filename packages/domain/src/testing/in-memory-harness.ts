@@ -34,6 +34,8 @@ export interface InMemoryHarness extends InMemoryPorts {
   readonly database: InMemoryDatabase;
   /** The same adapters as the domain sees them, for constructing use cases. */
   readonly ports: DomainPorts;
+  /** Nothing to release in memory; here so the harness is a `ScenarioHarness`. */
+  readonly dispose: () => Promise<void>;
 }
 
 export interface InMemoryHarnessOptions {
@@ -67,5 +69,5 @@ export const makeInMemoryHarness = (options: InMemoryHarnessOptions = {}): InMem
     clock,
     ids: new InMemoryIdGenerator(),
   };
-  return { ...adapters, database, ports: adapters };
+  return { ...adapters, database, ports: adapters, dispose: () => Promise.resolve() };
 };

@@ -5,6 +5,7 @@
 export * from "./builders.js";
 export * from "./golden-fixtures.js";
 export * from "./in-memory-harness.js";
+export * from "./scenario-harness.js";
 export * from "./test-settings.js";
 
 export * from "./in-memory/byte-streams.js";
