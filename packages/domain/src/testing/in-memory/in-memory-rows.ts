@@ -1,5 +1,7 @@
 import type { GroupName } from "../../model/fields.js";
 import type { VideoKey } from "../../model/keys.js";
+import { Effect } from "effect";
+import { RecordNotFound, UniqueViolation } from "../../ports/persistence-errors.js";
 import type { Tables } from "./in-memory-database.js";
 
 /**
@@ -92,3 +94,48 @@ export const cascadeDeleteCollection = (tables: Tables, collectionKey: string): 
 
 /** Ascending by a numeric id: insertion order for tables with a sequence. */
 export const byId = (a: { readonly id: number }, b: { readonly id: number }): number => a.id - b.id;
+
+type StoredObjectRow = {
+  readonly id: number;
+  readonly s3ObjectKey: string;
+  readonly bucketName: string;
+  readonly updatedAt: Date;
+};
+type StoredObjectEntity = "VideoFile" | "VideoThumbnail" | "VideoSubtitle";
+
+/**
+ * Points a file, thumbnail or subtitle row at another object, keeping `s3ObjectKey` unique in
+ * its table; returns a copy of the stored row.
+ */
+export const repointStoredRow = <Row extends StoredObjectRow>(
+  table: Map<number, Row>,
+  entity: StoredObjectEntity,
+  id: number,
+  location: { readonly s3ObjectKey: string; readonly bucketName: string },
+  at: Date,
+): Effect.Effect<Row, UniqueViolation | RecordNotFound> =>
+  Effect.suspend((): Effect.Effect<Row, UniqueViolation | RecordNotFound> => {
+    const current = table.get(id);
+    if (current === undefined) return Effect.fail(new RecordNotFound({ entity, id: String(id) }));
+    if (objectKeyTaken(table, location.s3ObjectKey, id)) {
+      return Effect.fail(new UniqueViolation({ entity, field: "s3ObjectKey", value: location.s3ObjectKey }));
+    }
+    const stored = copyRow({
+      ...current,
+      s3ObjectKey: location.s3ObjectKey,
+      bucketName: location.bucketName,
+      updatedAt: at,
+    });
+    table.set(id, stored);
+    return Effect.succeed(copyRow(stored));
+  });
+
+/** Deletes one file, thumbnail or subtitle row by id. */
+export const deleteStoredRow = (
+  table: Map<number, unknown>,
+  entity: StoredObjectEntity,
+  id: number,
+): Effect.Effect<void, RecordNotFound> =>
+  Effect.suspend(() =>
+    table.delete(id) ? Effect.void : Effect.fail(new RecordNotFound({ entity, id: String(id) })),
+  );

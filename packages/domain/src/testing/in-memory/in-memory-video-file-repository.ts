@@ -8,7 +8,7 @@ import type {
   VideoFileRepository,
 } from "../../ports/video-file-repository.js";
 import type { InMemoryDatabase } from "./in-memory-database.js";
-import { byId, copyRow, objectKeyTaken } from "./in-memory-rows.js";
+import { byId, copyRow, deleteStoredRow, objectKeyTaken, repointStoredRow } from "./in-memory-rows.js";
 
 const keyTaken = (s3ObjectKey: string): UniqueViolation =>
   new UniqueViolation({ entity: "VideoFile", field: "s3ObjectKey", value: s3ObjectKey });
@@ -90,21 +90,7 @@ export class InMemoryVideoFileRepository implements VideoFileRepository {
     location: { readonly s3ObjectKey: string; readonly bucketName: string },
     at: Date,
   ): Effect.Effect<VideoFile, UniqueViolation | RecordNotFound> {
-    return Effect.suspend((): Effect.Effect<VideoFile, UniqueViolation | RecordNotFound> => {
-      const current = this.files.get(id);
-      if (current === undefined)
-        return Effect.fail(new RecordNotFound({ entity: "VideoFile", id: String(id) }));
-      if (objectKeyTaken(this.files, location.s3ObjectKey, id))
-        return Effect.fail(keyTaken(location.s3ObjectKey));
-      return Effect.succeed(
-        this.write({
-          ...current,
-          s3ObjectKey: location.s3ObjectKey,
-          bucketName: location.bucketName,
-          updatedAt: at,
-        }),
-      );
-    });
+    return repointStoredRow(this.files, "VideoFile", id, location, at);
   }
 
   listForVideo(key: VideoKey): Effect.Effect<ReadonlyArray<VideoFile>> {
@@ -117,10 +103,6 @@ export class InMemoryVideoFileRepository implements VideoFileRepository {
   }
 
   delete(id: number): Effect.Effect<void, RecordNotFound> {
-    return Effect.suspend(() =>
-      this.files.delete(id)
-        ? Effect.void
-        : Effect.fail(new RecordNotFound({ entity: "VideoFile", id: String(id) })),
-    );
+    return deleteStoredRow(this.files, "VideoFile", id);
   }
 }

@@ -8,7 +8,7 @@ import type {
   VideoSubtitleRepository,
 } from "../../ports/video-subtitle-repository.js";
 import type { InMemoryDatabase } from "./in-memory-database.js";
-import { byId, copyRow, objectKeyTaken } from "./in-memory-rows.js";
+import { byId, copyRow, deleteStoredRow, objectKeyTaken, repointStoredRow } from "./in-memory-rows.js";
 
 const keyTaken = (s3ObjectKey: string): UniqueViolation =>
   new UniqueViolation({ entity: "VideoSubtitle", field: "s3ObjectKey", value: s3ObjectKey });
@@ -93,30 +93,10 @@ export class InMemoryVideoSubtitleRepository implements VideoSubtitleRepository 
     location: { readonly s3ObjectKey: string; readonly bucketName: string },
     at: Date,
   ): Effect.Effect<VideoSubtitle, UniqueViolation | RecordNotFound> {
-    return Effect.suspend((): Effect.Effect<VideoSubtitle, UniqueViolation | RecordNotFound> => {
-      const current = this.subtitles.get(id);
-      if (current === undefined) {
-        return Effect.fail(new RecordNotFound({ entity: "VideoSubtitle", id: String(id) }));
-      }
-      if (objectKeyTaken(this.subtitles, location.s3ObjectKey, id)) {
-        return Effect.fail(keyTaken(location.s3ObjectKey));
-      }
-      return Effect.succeed(
-        this.write({
-          ...current,
-          s3ObjectKey: location.s3ObjectKey,
-          bucketName: location.bucketName,
-          updatedAt: at,
-        }),
-      );
-    });
+    return repointStoredRow(this.subtitles, "VideoSubtitle", id, location, at);
   }
 
   delete(id: number): Effect.Effect<void, RecordNotFound> {
-    return Effect.suspend(() =>
-      this.subtitles.delete(id)
-        ? Effect.void
-        : Effect.fail(new RecordNotFound({ entity: "VideoSubtitle", id: String(id) })),
-    );
+    return deleteStoredRow(this.subtitles, "VideoSubtitle", id);
   }
 }

@@ -4,7 +4,7 @@ import type { VideoThumbnail } from "../../model/video-file.js";
 import { RecordNotFound, UniqueViolation } from "../../ports/persistence-errors.js";
 import type { ThumbnailLocation, VideoThumbnailRepository } from "../../ports/video-thumbnail-repository.js";
 import type { InMemoryDatabase } from "./in-memory-database.js";
-import { copyRow, objectKeyTaken } from "./in-memory-rows.js";
+import { copyRow, deleteStoredRow, repointStoredRow } from "./in-memory-rows.js";
 
 const keyTaken = (s3ObjectKey: string): UniqueViolation =>
   new UniqueViolation({ entity: "VideoThumbnail", field: "s3ObjectKey", value: s3ObjectKey });
@@ -75,30 +75,10 @@ export class InMemoryVideoThumbnailRepository implements VideoThumbnailRepositor
     location: { readonly s3ObjectKey: string; readonly bucketName: string },
     at: Date,
   ): Effect.Effect<VideoThumbnail, UniqueViolation | RecordNotFound> {
-    return Effect.suspend((): Effect.Effect<VideoThumbnail, UniqueViolation | RecordNotFound> => {
-      const current = this.thumbnails.get(id);
-      if (current === undefined) {
-        return Effect.fail(new RecordNotFound({ entity: "VideoThumbnail", id: String(id) }));
-      }
-      if (objectKeyTaken(this.thumbnails, location.s3ObjectKey, id)) {
-        return Effect.fail(keyTaken(location.s3ObjectKey));
-      }
-      return Effect.succeed(
-        this.write({
-          ...current,
-          s3ObjectKey: location.s3ObjectKey,
-          bucketName: location.bucketName,
-          updatedAt: at,
-        }),
-      );
-    });
+    return repointStoredRow(this.thumbnails, "VideoThumbnail", id, location, at);
   }
 
   delete(id: number): Effect.Effect<void, RecordNotFound> {
-    return Effect.suspend(() =>
-      this.thumbnails.delete(id)
-        ? Effect.void
-        : Effect.fail(new RecordNotFound({ entity: "VideoThumbnail", id: String(id) })),
-    );
+    return deleteStoredRow(this.thumbnails, "VideoThumbnail", id);
   }
 }
