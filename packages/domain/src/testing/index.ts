@@ -4,6 +4,7 @@
  */
 export * from "./builders.js";
 export * from "./golden-fixtures.js";
+export * from "./image-bytes.js";
 export * from "./in-memory-harness.js";
 export * from "./scenario-harness.js";
 export * from "./test-settings.js";

@@ -12,42 +12,7 @@ import { storeIn } from "../../testing/contracts/repository-contract-support.js"
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { testSettings } from "../../testing/test-settings.js";
 import { ThumbnailTooLarge, UploadThumbnail, uploadLimitLabel } from "./upload-thumbnail.js";
-
-/** A JPEG header: SOI, a JFIF APP0 segment, then a start-of-frame segment with the size, then SOS. */
-const jpegBytes = (
-  width: number,
-  height: number,
-  options: { readonly progressive?: boolean } = {},
-): Uint8Array =>
-  Uint8Array.from([
-    ...[0xff, 0xd8],
-    ...[
-      0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00,
-      0x00,
-    ],
-    ...[0xff, options.progressive === true ? 0xc2 : 0xc0, 0x00, 0x11, 0x08],
-    ...[height >> 8, height & 0xff, width >> 8, width & 0xff],
-    ...[0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01],
-    ...[0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00, 0xd2, 0xcf, 0x20, 0xff, 0xd9],
-  ]);
-
-const uint32Bytes = (value: number): ReadonlyArray<number> => [
-  (value >>> 24) & 0xff,
-  (value >>> 16) & 0xff,
-  (value >>> 8) & 0xff,
-  value & 0xff,
-];
-
-/** A PNG header: the signature, then the IHDR chunk with the size (CRC not checked). */
-const pngBytes = (width: number, height: number): Uint8Array =>
-  Uint8Array.from([
-    ...[0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
-    ...uint32Bytes(13),
-    ...[0x49, 0x48, 0x44, 0x52],
-    ...uint32Bytes(width),
-    ...uint32Bytes(height),
-    ...[0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xde],
-  ]);
+import { jpegBytes, pngBytes } from "../../testing/image-bytes.js";
 
 const settings = testSettings();
 const bucket = settings.buckets.thumbnail;
