@@ -17,13 +17,10 @@ export default tseslint.config(
   },
   {
     // The domain is pure: it may import effect and its own files, nothing else
-    // (no node builtins, no SDKs, no other workspace package).
+    // (no node builtins, no SDKs, no other workspace package). The harness (`testing/`) obeys the
+    // same rule, so `@ovs/domain/testing` loads in any program, with or without a test runner.
     files: ["packages/domain/src/**/*.ts"],
-    ignores: [
-      "packages/domain/src/**/*.test.ts",
-      "packages/domain/src/testing/**",
-      "packages/domain/src/usecases/scenarios/**",
-    ],
+    ignores: ["packages/domain/src/**/*.test.ts", "packages/domain/src/contracts/**"],
     rules: {
       "no-restricted-imports": [
         "error",
@@ -31,7 +28,7 @@ export default tseslint.config(
           patterns: [
             {
               regex: "^(?!effect(/|$)|\\.{1,2}/)",
-              message: "packages/domain imports only `effect` and its own files (ARCHITECTURE.md §2).",
+              message: "packages/domain imports only `effect` and its own files.",
             },
           ],
         },
@@ -39,10 +36,10 @@ export default tseslint.config(
     },
   },
   {
-    // The harness may use the test runner, but still nothing from adapters or node. So may the
-    // scenario suites (usecases/scenarios): they are test suites (describe/it) exported for the
-    // adapter packages to run on their own harness, imported only by test files.
-    files: ["packages/domain/src/testing/**/*.ts", "packages/domain/src/usecases/scenarios/**/*.ts"],
+    // The contract and scenario suites (`@ovs/domain/contracts`) are vitest suites: they may add
+    // the test runner and fast-check, still nothing from adapters or node.
+    files: ["packages/domain/src/contracts/**/*.ts"],
+    ignores: ["packages/domain/src/**/*.test.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
@@ -50,7 +47,7 @@ export default tseslint.config(
           patterns: [
             {
               regex: "^(?!effect(/|$)|vitest$|fast-check$|\\.{1,2}/)",
-              message: "@ovs/domain/testing imports only effect, vitest, fast-check and domain files.",
+              message: "@ovs/domain/contracts imports only effect, vitest, fast-check and domain files.",
             },
           ],
         },

@@ -15,13 +15,8 @@ import {
   transcodePrefix,
   withSignedAccess,
 } from "@ovs/domain";
-import {
-  aVideoKey,
-  describeCdnInvalidatorContract,
-  describeCdnUrlsContract,
-  failureOf,
-  InMemoryClock,
-} from "@ovs/domain/testing";
+import { aVideoKey, failureOf, InMemoryClock } from "@ovs/domain/testing";
+import { describeCdnInvalidatorContract, describeCdnUrlsContract } from "@ovs/domain/contracts";
 import { mockClient } from "aws-sdk-client-mock";
 import { Effect, Redacted } from "effect";
 import { describe, expect, it } from "vitest";

@@ -3,8 +3,8 @@ import {
   describeJobQueueContract,
   describeLeaseContract,
   describeRepositoryContracts,
-} from "@ovs/domain/testing";
-import type { MakeRepositories } from "@ovs/domain/testing";
+} from "@ovs/domain/contracts";
+import type { MakeRepositories } from "@ovs/domain/contracts";
 import type { TestBackend } from "./testing/test-backends.js";
 import { backendsToRun, openTestBackend } from "./testing/test-backends.js";
 

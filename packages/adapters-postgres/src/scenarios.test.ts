@@ -3,7 +3,7 @@ import {
   describeConcurrentRetryScenarios,
   describeDropboxUploadScenarios,
   describeUploadRollbackScenarios,
-} from "@ovs/domain/scenarios";
+} from "@ovs/domain/contracts";
 import type { MakeScenarioHarness } from "@ovs/domain/testing";
 import { makePostgresScenarioHarness } from "./testing/scenario-harness.js";
 import type { TestBackend } from "./testing/test-backends.js";

@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 /**
- * ARCHITECTURE.md §2: the domain depends on `effect` only. The harness under `testing/` and the
- * scenario suites under `usecases/scenarios/` may also use the test runner. This test reads every import so a slip cannot hide behind a lint
- * configuration change.
+ * The domain depends on `effect` only, and the harness (`testing/`) must load without a test
+ * runner; only the contract and scenario suites (`contracts/`) may import vitest and fast-check.
+ * This test reads every import so a slip cannot hide behind a lint configuration change.
  */
 const sourceRoot = fileURLToPath(new URL(".", import.meta.url));
 
@@ -23,67 +23,63 @@ const importsOf = (path: string): ReadonlyArray<string> =>
 
 const isOwnFile = (specifier: string) => specifier.startsWith("./") || specifier.startsWith("../");
 const isEffect = (specifier: string) => specifier === "effect" || specifier.startsWith("effect/");
+const folderOf = (path: string) => relative(sourceRoot, path).split(sep)[0];
 
 describe("domain purity", () => {
   const files = sourceFiles(sourceRoot).filter((path) => !path.endsWith(".test.ts"));
-  // The scenario suites under usecases/scenarios are test suites (vitest describe/it) that the
-  // adapter packages run on their own harness too; only test files import them, so they sit
-  // with the harness, outside the production import graph.
-  const isHarness = (path: string) => {
-    const inSource = relative(sourceRoot, path);
-    return inSource.startsWith("testing") || inSource.startsWith(join("usecases", "scenarios"));
-  };
-  const production = files.filter((path) => !isHarness(path));
-  const harness = files.filter(isHarness);
+  const suites = files.filter((path) => folderOf(path) === "contracts");
+  const harness = files.filter((path) => folderOf(path) === "testing");
+  const production = files.filter((path) => !suites.includes(path) && !harness.includes(path));
+  const offendersIn = (paths: ReadonlyArray<string>, refused: (specifier: string, path: string) => boolean) =>
+    paths.flatMap((path) =>
+      importsOf(path)
+        .filter((specifier) => refused(specifier, path))
+        .map((specifier) => `${relative(sourceRoot, path)} imports ${specifier}`),
+    );
+  const reaches = (folder: string) => (specifier: string, path: string) =>
+    isOwnFile(specifier) && folderOf(join(path, "..", specifier)) === folder;
 
   it("finds the domain's sources", () => {
     expect(production.length).toBeGreaterThan(20);
+    expect(harness.length).toBeGreaterThan(20);
+    expect(suites.length).toBeGreaterThan(20);
   });
 
-  it("imports nothing but effect and its own files outside the harness", () => {
-    const offenders = production.flatMap((path) =>
-      importsOf(path)
-        .filter((specifier) => !isOwnFile(specifier) && !isEffect(specifier))
-        .map((specifier) => `${relative(sourceRoot, path)} imports ${specifier}`),
-    );
-    expect(offenders).toEqual([]);
+  it("imports nothing but effect and its own files outside the harness and the suites", () => {
+    expect(offendersIn(production, (specifier) => !isOwnFile(specifier) && !isEffect(specifier))).toEqual([]);
   });
 
-  it("lets the harness add only the test runner and fast-check", () => {
+  it("keeps the harness free of any test runner, so it loads in any program", () => {
+    expect(offendersIn(harness, (specifier) => !isOwnFile(specifier) && !isEffect(specifier))).toEqual([]);
+    expect(offendersIn(harness, reaches("contracts"))).toEqual([]);
+  });
+
+  it("lets the contract and scenario suites add only vitest and fast-check", () => {
     const allowed = (specifier: string) =>
       isOwnFile(specifier) || isEffect(specifier) || specifier === "vitest" || specifier === "fast-check";
-    const offenders = harness.flatMap((path) =>
-      importsOf(path)
-        .filter((specifier) => !allowed(specifier))
-        .map((specifier) => `${relative(sourceRoot, path)} imports ${specifier}`),
-    );
-    expect(offenders).toEqual([]);
+    expect(offendersIn(suites, (specifier) => !allowed(specifier))).toEqual([]);
   });
 
-  it("keeps the harness and the scenario suites out of production's imports", () => {
-    const offenders = production.flatMap((path) =>
-      importsOf(path)
-        .filter(isOwnFile)
-        .filter((specifier) => isHarness(join(path, "..", specifier)))
-        .map((specifier) => `${relative(sourceRoot, path)} imports ${specifier}`),
-    );
-    expect(offenders).toEqual([]);
+  it("keeps the harness and the suites out of production's imports", () => {
+    expect(offendersIn(production, reaches("testing"))).toEqual([]);
+    expect(offendersIn(production, reaches("contracts"))).toEqual([]);
   });
 
   it("never reaches outside the package with relative imports", () => {
-    const offenders = files.flatMap((path) =>
-      importsOf(path)
-        .filter(isOwnFile)
-        .filter((specifier) => !join(path, "..", specifier).startsWith(sourceRoot))
-        .map((specifier) => `${relative(sourceRoot, path)} imports ${specifier}`),
-    );
-    expect(offenders).toEqual([]);
+    expect(
+      offendersIn(
+        files,
+        (specifier, path) => isOwnFile(specifier) && !join(path, "..", specifier).startsWith(sourceRoot),
+      ),
+    ).toEqual([]);
   });
 
-  it("declares effect as its only runtime dependency", () => {
+  it("has no runtime dependency of its own: effect is the embedder's, as a peer", () => {
     const manifest = JSON.parse(readFileSync(join(sourceRoot, "..", "package.json"), "utf8")) as {
       dependencies?: Record<string, string>;
+      peerDependencies?: Record<string, string>;
     };
-    expect(Object.keys(manifest.dependencies ?? {})).toEqual(["effect"]);
+    expect(Object.keys(manifest.dependencies ?? {})).toEqual([]);
+    expect(manifest.peerDependencies?.["effect"]).toBe("^3");
   });
 });

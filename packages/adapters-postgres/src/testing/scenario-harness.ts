@@ -1,6 +1,6 @@
 import { Cause, Effect, Exit } from "effect";
 import type { QueueName } from "@ovs/domain";
-import { QUEUE_NAMES } from "@ovs/domain";
+import { QUEUE_NAMES, RandomIdGenerator } from "@ovs/domain";
 import type { DrainedJob, ScenarioHarness, ScenarioJobQueue } from "@ovs/domain/testing";
 import {
   InMemoryCdnInvalidator,
@@ -12,7 +12,6 @@ import {
   InMemoryObjectStore,
   InMemoryTranscoder,
   InMemoryVideoSource,
-  RandomIdGenerator,
 } from "@ovs/domain/testing";
 import type { TestBackend } from "./test-backends.js";
 

@@ -1,3 +1,5 @@
+import type { IdGenerator } from "../ports/id-generator.js";
+import { RandomIdGenerator } from "../runtime/random-id-generator.js";
 import type { DomainPorts } from "../usecases/domain-ports.js";
 import { InMemoryCdnInvalidator } from "./in-memory/in-memory-cdn-invalidator.js";
 import { InMemoryCdnUrls } from "./in-memory/in-memory-cdn-urls.js";
@@ -26,7 +28,7 @@ export interface InMemoryPorts extends InMemoryRepositories {
   readonly edxVideoApi: InMemoryEdxVideoApi;
   readonly lease: InMemoryLease;
   readonly clock: InMemoryClock;
-  readonly ids: InMemoryIdGenerator;
+  readonly ids: IdGenerator;
 }
 
 export interface InMemoryHarness extends InMemoryPorts {
@@ -39,8 +41,15 @@ export interface InMemoryHarness extends InMemoryPorts {
 }
 
 export interface InMemoryHarnessOptions {
-  /** Where the clock starts. */
+  /** Where a standing clock starts (default: the builders' epoch). Ignored with `realTime`. */
   readonly now?: Date;
+  /**
+   * Follow the wall clock instead of standing still (tests can still `advance` it): for
+   * programs that use the harness as a development backend, or mix it with real timers.
+   */
+  readonly realTime?: boolean;
+  /** `deterministic` (default) repeats the same keys run after run; `random` gives UUIDv4s. */
+  readonly ids?: "deterministic" | "random";
   readonly cdnHost?: string;
 }
 
@@ -51,7 +60,7 @@ export interface InMemoryHarnessOptions {
  */
 export const makeInMemoryHarness = (options: InMemoryHarnessOptions = {}): InMemoryHarness => {
   const database = new InMemoryDatabase();
-  const clock = new InMemoryClock(options.now);
+  const clock = options.realTime === true ? InMemoryClock.realTime() : new InMemoryClock(options.now);
   const objectStore = new InMemoryObjectStore({ clock });
   const adapters: InMemoryPorts = {
     ...makeInMemoryRepositories(database, clock),
@@ -67,7 +76,7 @@ export const makeInMemoryHarness = (options: InMemoryHarnessOptions = {}): InMem
     edxVideoApi: new InMemoryEdxVideoApi(),
     lease: new InMemoryLease(clock),
     clock,
-    ids: new InMemoryIdGenerator(),
+    ids: options.ids === "random" ? new RandomIdGenerator() : new InMemoryIdGenerator(),
   };
   return { ...adapters, database, ports: adapters, dispose: () => Promise.resolve() };
 };

@@ -1,72 +1,118 @@
 /**
- * `@ovs/domain/testing`: the test harness. In-memory adapters for every port, builders for test
- * data, and the contract suites any adapter (ours or an embedder's) must pass.
+ * `@ovs/domain/testing`: the test harness, usable from any test runner or none. In-memory
+ * adapters for every port, the harness that wires them, builders for test data and small helpers
+ * to run effects in tests. The vitest contract and scenario suites are in `@ovs/domain/contracts`.
  */
-export * from "./builders.js";
-export * from "./golden-fixtures.js";
-export * from "./image-bytes.js";
-export * from "./in-memory-harness.js";
-export * from "./scenario-harness.js";
-export * from "./test-settings.js";
 
-export * from "./in-memory/byte-streams.js";
-export * from "./in-memory/in-memory-access-group-repository.js";
-export * from "./in-memory/in-memory-cdn-invalidator.js";
-export * from "./in-memory/in-memory-cdn-urls.js";
-export * from "./in-memory/in-memory-clock.js";
-export * from "./in-memory/in-memory-collection-repository.js";
-export * from "./in-memory/in-memory-database.js";
-export * from "./in-memory/in-memory-edx-endpoint-repository.js";
-export * from "./in-memory/in-memory-edx-post-record-repository.js";
-export * from "./in-memory/in-memory-edx-video-api.js";
-export * from "./in-memory/in-memory-encode-job-repository.js";
-export * from "./in-memory/in-memory-group-directory.js";
-export * from "./in-memory/in-memory-id-generator.js";
-export * from "./in-memory/in-memory-job-queue.js";
-export * from "./in-memory/in-memory-lease.js";
-export * from "./in-memory/in-memory-mail-outbox-repository.js";
-export * from "./in-memory/in-memory-mailer.js";
-export * from "./in-memory/in-memory-object-store.js";
-export * from "./in-memory/in-memory-repositories.js";
-export * from "./in-memory/in-memory-transcoder.js";
-export * from "./in-memory/in-memory-unit-of-work.js";
-export * from "./in-memory/in-memory-user-repository.js";
-export * from "./in-memory/in-memory-video-file-repository.js";
-export * from "./in-memory/in-memory-video-repository.js";
-export * from "./in-memory/in-memory-video-source.js";
-export * from "./in-memory/in-memory-video-subtitle-repository.js";
-export * from "./in-memory/in-memory-video-thumbnail-repository.js";
-export * from "./in-memory/in-memory-watch-bucket-claim-repository.js";
-export * from "./in-memory/in-memory-youtube-video-repository.js";
-export * from "./in-memory/random-id-generator.js";
+// The harness
+export type { InMemoryHarness, InMemoryHarnessOptions, InMemoryPorts } from "./in-memory-harness.js";
+export { makeInMemoryHarness } from "./in-memory-harness.js";
+export type {
+  Awaitable,
+  DrainedJob,
+  MakeScenarioHarness,
+  ScenarioHarness,
+  ScenarioJob,
+  ScenarioJobQueue,
+} from "./scenario-harness.js";
+export { testSettings } from "./test-settings.js";
 
-export * from "./contracts/access-group-repository-contract.js";
-export * from "./contracts/cdn-invalidator-contract.js";
-export * from "./contracts/cdn-urls-contract.js";
-export * from "./contracts/collection-repository-contract.js";
-export * from "./contracts/contract-support.js";
-export * from "./contracts/edx-endpoint-repository-contract.js";
-export * from "./contracts/edx-post-record-repository-contract.js";
-export * from "./contracts/edx-video-api-contract.js";
-export * from "./contracts/encode-job-repository-contract.js";
-export * from "./contracts/group-directory-contract.js";
-export * from "./contracts/id-generator-contract.js";
-export * from "./contracts/job-queue-contract.js";
-export * from "./contracts/lease-contract.js";
-export * from "./contracts/mail-outbox-repository-contract.js";
-export * from "./contracts/mailer-contract.js";
-export * from "./contracts/object-store-contract.js";
-export * from "./contracts/repository-contract-subject.js";
-export * from "./contracts/repository-contracts.js";
-export { storeIn } from "./contracts/repository-contract-support.js";
-export * from "./contracts/transcoder-contract.js";
-export * from "./contracts/unit-of-work-contract.js";
-export * from "./contracts/user-repository-contract.js";
-export * from "./contracts/video-file-repository-contract.js";
-export * from "./contracts/video-repository-contract.js";
-export * from "./contracts/video-source-contract.js";
-export * from "./contracts/video-subtitle-repository-contract.js";
-export * from "./contracts/video-visibility-contract.js";
-export * from "./contracts/video-thumbnail-repository-contract.js";
-export * from "./contracts/watch-bucket-claim-repository-contract.js";
-export * from "./contracts/youtube-video-repository-contract.js";
+// Test data
+export type { CollectionBuilder, EncodeJobBuilder, UserBuilder, VideoBuilder } from "./builders.js";
+export {
+  aCollection,
+  aCollectionKey,
+  aUser,
+  aVideo,
+  aVideoKey,
+  anAnonymousPrincipal,
+  anEncodeJob,
+  BUILDER_EPOCH,
+  testUuid,
+} from "./builders.js";
+export { aNewEdxEndpoint, EVERYTHING, instant, storeIn } from "./stored-test-data.js";
+export { anEdxEndpoint, anEdxVideoPayload } from "./edx-builders.js";
+export {
+  CDN,
+  CREATED_AT,
+  fileOf,
+  GOLDEN_COLLECTION_HEX,
+  GOLDEN_COLLECTION_KEY,
+  GOLDEN_OWNER_ID,
+  GOLDEN_VIDEO_HEX,
+  GOLDEN_VIDEO_KEY,
+  goldenCollection,
+  goldenDetails,
+  goldenVideo,
+  plainUrl,
+  processedYouTube,
+  subtitleOf,
+  thumbnailOf,
+} from "./golden-fixtures.js";
+export { jpegBytes, pngBytes } from "./image-bytes.js";
+export {
+  bytesEqual,
+  bytesOfText,
+  collectBytes,
+  collectChunks,
+  concatBytes,
+  fnv1a64Hex,
+  patternedBytes,
+  STREAM_CHUNK_SIZE,
+  streamFailingAfter,
+  streamOfBytes,
+  textOfBytes,
+} from "./in-memory/byte-streams.js";
+
+// Running effects in tests
+export { failureOf, found, outcomeOf, run } from "./effect-outcomes.js";
+export type { Disposable } from "./fresh-subject.js";
+export { uniqueSuffix, withFreshSubject } from "./fresh-subject.js";
+
+// In-memory adapters, one per port
+export { InMemoryAccessGroupRepository } from "./in-memory/in-memory-access-group-repository.js";
+export type { RecordedInvalidation } from "./in-memory/in-memory-cdn-invalidator.js";
+export { InMemoryCdnInvalidator } from "./in-memory/in-memory-cdn-invalidator.js";
+export type { InMemoryCdnUrlsOptions } from "./in-memory/in-memory-cdn-urls.js";
+export { DEFAULT_CDN_HOST, InMemoryCdnUrls } from "./in-memory/in-memory-cdn-urls.js";
+export { InMemoryClock } from "./in-memory/in-memory-clock.js";
+export { InMemoryCollectionRepository } from "./in-memory/in-memory-collection-repository.js";
+export type { QueuedJob, Tables } from "./in-memory/in-memory-database.js";
+export { InMemoryDatabase } from "./in-memory/in-memory-database.js";
+export { InMemoryEdxEndpointRepository } from "./in-memory/in-memory-edx-endpoint-repository.js";
+export { InMemoryEdxPostRecordRepository } from "./in-memory/in-memory-edx-post-record-repository.js";
+export type { EdxStoredVideo, RecordedEdxPost } from "./in-memory/in-memory-edx-video-api.js";
+export { InMemoryEdxVideoApi } from "./in-memory/in-memory-edx-video-api.js";
+export { InMemoryEncodeJobRepository } from "./in-memory/in-memory-encode-job-repository.js";
+export { InMemoryGroupDirectory } from "./in-memory/in-memory-group-directory.js";
+export { InMemoryIdGenerator } from "./in-memory/in-memory-id-generator.js";
+export { InMemoryJobQueue } from "./in-memory/in-memory-job-queue.js";
+export { InMemoryLease } from "./in-memory/in-memory-lease.js";
+export { InMemoryMailOutboxRepository } from "./in-memory/in-memory-mail-outbox-repository.js";
+export type { SentMail } from "./in-memory/in-memory-mailer.js";
+export { InMemoryMailer } from "./in-memory/in-memory-mailer.js";
+export type { InMemoryObjectStoreOptions, ObjectStoreOperation } from "./in-memory/in-memory-object-store.js";
+export { InMemoryObjectStore } from "./in-memory/in-memory-object-store.js";
+export type { InMemoryRepositories } from "./in-memory/in-memory-repositories.js";
+export { makeInMemoryRepositories } from "./in-memory/in-memory-repositories.js";
+export type {
+  CompletionOverrides,
+  SubmittedTranscode,
+  TranscodeFailed,
+  TranscodeSucceeded,
+} from "./in-memory/in-memory-transcoder.js";
+export { DEFAULT_DURATION_SECONDS, InMemoryTranscoder } from "./in-memory/in-memory-transcoder.js";
+export { InMemoryUnitOfWork } from "./in-memory/in-memory-unit-of-work.js";
+export { InMemoryUserRepository } from "./in-memory/in-memory-user-repository.js";
+export { InMemoryVideoFileRepository } from "./in-memory/in-memory-video-file-repository.js";
+export { InMemoryVideoRepository } from "./in-memory/in-memory-video-repository.js";
+export type {
+  RegisteredSource,
+  ScriptedOpenFailure,
+  SourceContent,
+} from "./in-memory/in-memory-video-source.js";
+export { InMemoryVideoSource } from "./in-memory/in-memory-video-source.js";
+export { InMemoryVideoSubtitleRepository } from "./in-memory/in-memory-video-subtitle-repository.js";
+export { InMemoryVideoThumbnailRepository } from "./in-memory/in-memory-video-thumbnail-repository.js";
+export { InMemoryWatchBucketClaimRepository } from "./in-memory/in-memory-watch-bucket-claim-repository.js";
+export { InMemoryYouTubeVideoRepository } from "./in-memory/in-memory-youtube-video-repository.js";

@@ -2,21 +2,18 @@ import { Effect, Option } from "effect";
 import { describe, expect, it } from "vitest";
 import { hexKey } from "../../model/keys.js";
 import { retranscodeStagingPrefix, thumbnailPrefix, transcodePrefix } from "../../model/storage-keys.js";
-import { describeCdnInvalidatorContract } from "../contracts/cdn-invalidator-contract.js";
-import { describeCdnUrlsContract } from "../contracts/cdn-urls-contract.js";
-import { failureOf } from "../contracts/contract-support.js";
-import {
-  anEdxEndpoint,
-  anEdxVideoPayload,
-  describeEdxVideoApiContract,
-} from "../contracts/edx-video-api-contract.js";
-import { describeGroupDirectoryContract } from "../contracts/group-directory-contract.js";
-import { describeIdGeneratorContract } from "../contracts/id-generator-contract.js";
-import { describeLeaseContract } from "../contracts/lease-contract.js";
-import { describeMailerContract } from "../contracts/mailer-contract.js";
-import { describeObjectStoreContract } from "../contracts/object-store-contract.js";
-import { aTranscodeRequest, describeTranscoderContract } from "../contracts/transcoder-contract.js";
-import { describeVideoSourceContract } from "../contracts/video-source-contract.js";
+import { describeCdnInvalidatorContract } from "../../contracts/cdn-invalidator-contract.js";
+import { describeCdnUrlsContract } from "../../contracts/cdn-urls-contract.js";
+import { failureOf } from "../effect-outcomes.js";
+import { describeEdxVideoApiContract } from "../../contracts/edx-video-api-contract.js";
+import { anEdxEndpoint, anEdxVideoPayload } from "../edx-builders.js";
+import { describeGroupDirectoryContract } from "../../contracts/group-directory-contract.js";
+import { describeIdGeneratorContract } from "../../contracts/id-generator-contract.js";
+import { describeLeaseContract } from "../../contracts/lease-contract.js";
+import { describeMailerContract } from "../../contracts/mailer-contract.js";
+import { describeObjectStoreContract } from "../../contracts/object-store-contract.js";
+import { aTranscodeRequest, describeTranscoderContract } from "../../contracts/transcoder-contract.js";
+import { describeVideoSourceContract } from "../../contracts/video-source-contract.js";
 import {
   bytesOfText,
   collectBytes,
@@ -37,7 +34,7 @@ import { InMemoryMailer } from "./in-memory-mailer.js";
 import { compareKeys, InMemoryObjectStore } from "./in-memory-object-store.js";
 import { InMemoryTranscoder } from "./in-memory-transcoder.js";
 import { InMemoryVideoSource } from "./in-memory-video-source.js";
-import { RandomIdGenerator } from "./random-id-generator.js";
+import { RandomIdGenerator } from "../../runtime/random-id-generator.js";
 
 const run = Effect.runPromise;
 

@@ -2,24 +2,34 @@ import { Duration } from "effect";
 import type { Clock } from "../../ports/clock.js";
 import { BUILDER_EPOCH } from "../builders.js";
 
-/** A clock that stands still until the test moves it. */
+/**
+ * A clock tests can move. By default it stands still until moved; `InMemoryClock.realTime()`
+ * follows the wall clock (for a harness that drives real timers or a real database) and can still
+ * be moved forward to reach a deadline without waiting for it.
+ */
 export class InMemoryClock implements Clock {
-  private current: Date;
+  private offsetMs = 0;
 
-  constructor(start: Date = BUILDER_EPOCH) {
-    this.current = new Date(start.getTime());
+  constructor(
+    start: Date = BUILDER_EPOCH,
+    private readonly base: () => number = () => start.getTime(),
+  ) {}
+
+  /** A clock that reads the wall clock plus however far the test has moved it. */
+  static realTime(): InMemoryClock {
+    return new InMemoryClock(new Date(), () => Date.now());
   }
 
   now(): Date {
-    return new Date(this.current.getTime());
+    return new Date(this.base() + this.offsetMs);
   }
 
   advance(by: Duration.DurationInput): Date {
-    this.current = new Date(this.current.getTime() + Duration.toMillis(Duration.decode(by)));
+    this.offsetMs += Duration.toMillis(Duration.decode(by));
     return this.now();
   }
 
   set(to: Date): void {
-    this.current = new Date(to.getTime());
+    this.offsetMs = to.getTime() - this.base();
   }
 }

@@ -1,7 +1,7 @@
 import { Effect } from "effect";
 import { describe, expect, it } from "vitest";
 import { aVideoKey } from "../builders.js";
-import { describeJobQueueContract } from "../contracts/job-queue-contract.js";
+import { describeJobQueueContract } from "../../contracts/job-queue-contract.js";
 import { InMemoryClock } from "./in-memory-clock.js";
 import { InMemoryDatabase } from "./in-memory-database.js";
 import { InMemoryJobQueue } from "./in-memory-job-queue.js";

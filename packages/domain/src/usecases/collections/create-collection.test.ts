@@ -4,8 +4,8 @@ import type { UserId } from "../../model/user.js";
 import { anonymous, userPrincipal } from "../../model/user.js";
 import { collectionListPayload } from "../../policy/projections/collection-payload.js";
 import { aUser } from "../../testing/builders.js";
-import { failureOf } from "../../testing/contracts/contract-support.js";
-import { storeIn } from "../../testing/contracts/repository-contract-support.js";
+import { failureOf } from "../../testing/effect-outcomes.js";
+import { storeIn } from "../../testing/stored-test-data.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { CreateCollection } from "./create-collection.js";
 

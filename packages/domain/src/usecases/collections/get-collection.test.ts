@@ -7,8 +7,8 @@ import type { Video } from "../../model/video.js";
 import { CdnSigningFailure } from "../../ports/cdn-urls.js";
 import { collectionPayload } from "../../policy/projections/collection-payload.js";
 import { aCollection, aUser, aVideo } from "../../testing/builders.js";
-import { failureOf } from "../../testing/contracts/contract-support.js";
-import { storeIn } from "../../testing/contracts/repository-contract-support.js";
+import { failureOf } from "../../testing/effect-outcomes.js";
+import { storeIn } from "../../testing/stored-test-data.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { GetCollection } from "./get-collection.js";
 

@@ -5,8 +5,8 @@ import { collectionListPayload } from "../../policy/projections/collection-paylo
 import type { PageRequest } from "../../ports/pagination.js";
 import { after, firstPage, pageNumber } from "../../ports/pagination.js";
 import { aCollection, aUser, aVideo } from "../../testing/builders.js";
-import { failureOf } from "../../testing/contracts/contract-support.js";
-import { anEdxEndpoint, storeIn } from "../../testing/contracts/repository-contract-support.js";
+import { failureOf } from "../../testing/effect-outcomes.js";
+import { aNewEdxEndpoint, storeIn } from "../../testing/stored-test-data.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { COLLECTION_PAGE_SIZE, ListCollections } from "./list-collections.js";
 
@@ -86,7 +86,7 @@ describe("listing collections", () => {
     const linked = await store.collection(aCollection().titled("Linked"), owner);
     await store.collection(aCollection().titled("Unlinked"), owner);
     const endpoint = await Effect.runPromise(
-      harness.edxEndpoints.insert(anEdxEndpoint("learn"), harness.clock.now()),
+      harness.edxEndpoints.insert(aNewEdxEndpoint("learn"), harness.clock.now()),
     );
     await Effect.runPromise(harness.edxEndpoints.link(linked.key, endpoint.id));
     const admin = userPrincipal(owner);

@@ -4,8 +4,8 @@ import type { UserId } from "../../model/user.js";
 import { anonymous, userPrincipal } from "../../model/user.js";
 import { collectionPayload } from "../../policy/projections/collection-payload.js";
 import { aCollection, aUser, aVideo } from "../../testing/builders.js";
-import { failureOf } from "../../testing/contracts/contract-support.js";
-import { anEdxEndpoint, storeIn } from "../../testing/contracts/repository-contract-support.js";
+import { failureOf } from "../../testing/effect-outcomes.js";
+import { aNewEdxEndpoint, storeIn } from "../../testing/stored-test-data.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { testSettings } from "../../testing/test-settings.js";
 import { UpdateCollection } from "./update-collection.js";
@@ -190,13 +190,13 @@ describe("updating a collection", () => {
       const at = context.harness.clock.now();
       const learn = await Effect.runPromise(
         context.harness.edxEndpoints.insert(
-          anEdxEndpoint("learn", { baseUrl: "https://courses.learn.mit.edu" }),
+          aNewEdxEndpoint("learn", { baseUrl: "https://courses.learn.mit.edu" }),
           at,
         ),
       );
       const xpro = await Effect.runPromise(
         context.harness.edxEndpoints.insert(
-          anEdxEndpoint("xpro", { baseUrl: "https://courses.xpro.mit.edu" }),
+          aNewEdxEndpoint("xpro", { baseUrl: "https://courses.xpro.mit.edu" }),
           at,
         ),
       );
@@ -250,7 +250,7 @@ describe("updating a collection", () => {
       const { harness, collection, admin, update } = await setUp();
       await Effect.runPromise(
         harness.edxEndpoints.insert(
-          anEdxEndpoint("other", { baseUrl: "https://edx.example.org" }),
+          aNewEdxEndpoint("other", { baseUrl: "https://edx.example.org" }),
           harness.clock.now(),
         ),
       );

@@ -8,7 +8,7 @@ import { hlsPlaylistKey, mp4Key } from "../../model/storage-keys.js";
 import type { Video } from "../../model/video.js";
 import { BUILDER_EPOCH, aCollection, aVideo } from "../../testing/builders.js";
 import type { VideoBuilder } from "../../testing/builders.js";
-import { anEdxEndpoint, storeIn } from "../../testing/contracts/repository-contract-support.js";
+import { aNewEdxEndpoint, storeIn } from "../../testing/stored-test-data.js";
 import type { InMemoryHarness } from "../../testing/in-memory-harness.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { MAX_EDX_POST_ATTEMPTS, PostVideoToEdx, edxRetryDelay } from "./post-video-to-edx.js";
@@ -23,7 +23,7 @@ const setUp = async (
   const collection = await storeIn(harness).collection(collectionBuilder);
   const endpoint = async (name: string, baseUrl: string): Promise<EdxEndpoint> => {
     const stored = await Effect.runPromise(
-      harness.edxEndpoints.insert(anEdxEndpoint(name, { baseUrl }), BUILDER_EPOCH),
+      harness.edxEndpoints.insert(aNewEdxEndpoint(name, { baseUrl }), BUILDER_EPOCH),
     );
     await Effect.runPromise(harness.edxEndpoints.link(collection.key, stored.id));
     return stored;

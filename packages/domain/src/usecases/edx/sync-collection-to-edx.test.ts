@@ -8,7 +8,7 @@ import { anonymous } from "../../model/user.js";
 import type { Principal, User } from "../../model/user.js";
 import type { Video } from "../../model/video.js";
 import { BUILDER_EPOCH, aCollection, aUser, aVideo } from "../../testing/builders.js";
-import { anEdxEndpoint, storeIn } from "../../testing/contracts/repository-contract-support.js";
+import { aNewEdxEndpoint, storeIn } from "../../testing/stored-test-data.js";
 import type { InMemoryHarness } from "../../testing/in-memory-harness.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { PostVideoToEdx } from "./post-video-to-edx.js";
@@ -37,7 +37,7 @@ const setUp = async ({ course = COURSE, endpoints = ["learn", "xpro"] }: SetUpOp
   for (const name of endpoints) {
     const endpoint = await Effect.runPromise(
       harness.edxEndpoints.insert(
-        anEdxEndpoint(name, { baseUrl: `https://courses.${name}.example.edu` }),
+        aNewEdxEndpoint(name, { baseUrl: `https://courses.${name}.example.edu` }),
         BUILDER_EPOCH,
       ),
     );

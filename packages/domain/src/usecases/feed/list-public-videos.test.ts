@@ -7,7 +7,7 @@ import type { Video } from "../../model/video.js";
 import type { QueryParameters } from "../../policy/projections/pagination-envelope.js";
 import { BUILDER_EPOCH, aCollection, aVideo } from "../../testing/builders.js";
 import type { CollectionBuilder, VideoBuilder } from "../../testing/builders.js";
-import { storeIn } from "../../testing/contracts/repository-contract-support.js";
+import { storeIn } from "../../testing/stored-test-data.js";
 import type { InMemoryHarness } from "../../testing/in-memory-harness.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { testSettings } from "../../testing/test-settings.js";

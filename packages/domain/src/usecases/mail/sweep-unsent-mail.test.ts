@@ -2,7 +2,7 @@ import { Effect } from "effect";
 import { describe, expect, it } from "vitest";
 import type { VideoKey } from "../../model/keys.js";
 import { aVideo } from "../../testing/builders.js";
-import { storeIn } from "../../testing/contracts/repository-contract-support.js";
+import { storeIn } from "../../testing/stored-test-data.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { testSettings } from "../../testing/test-settings.js";
 import { PERMANENT_MAIL_FAILURE_PREFIX, SendStatusEmail } from "./send-status-email.js";

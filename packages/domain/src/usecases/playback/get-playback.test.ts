@@ -9,7 +9,7 @@ import type { Principal } from "../../model/user.js";
 import type { Video } from "../../model/video.js";
 import { BUILDER_EPOCH, aCollection, aUser, aVideo } from "../../testing/builders.js";
 import type { VideoBuilder } from "../../testing/builders.js";
-import { storeIn } from "../../testing/contracts/repository-contract-support.js";
+import { storeIn } from "../../testing/stored-test-data.js";
 import type { InMemoryHarness } from "../../testing/in-memory-harness.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { GetPlayback } from "./get-playback.js";

@@ -5,7 +5,7 @@ import { originalKey } from "../../model/storage-keys.js";
 import { userPrincipal } from "../../model/user.js";
 import type { VideoBuilder } from "../../testing/builders.js";
 import { aVideo } from "../../testing/builders.js";
-import { storeIn } from "../../testing/contracts/repository-contract-support.js";
+import { storeIn } from "../../testing/stored-test-data.js";
 import type { JobHandlers } from "../../testing/in-memory/in-memory-job-queue.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { testSettings } from "../../testing/test-settings.js";

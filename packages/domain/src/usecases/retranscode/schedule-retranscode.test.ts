@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { anonymous, userPrincipal } from "../../model/user.js";
 import type { VideoStatus } from "../../model/video.js";
 import { aCollection, aUser, aVideo } from "../../testing/builders.js";
-import { storeIn } from "../../testing/contracts/repository-contract-support.js";
+import { storeIn } from "../../testing/stored-test-data.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { testSettings } from "../../testing/test-settings.js";
 import { ScheduleRetranscode } from "./schedule-retranscode.js";

@@ -5,7 +5,7 @@ import type { Video, VideoStatus } from "../../model/video.js";
 import type { JobQueue } from "../../ports/job-queue.js";
 import { QueueFailure } from "../../ports/job-queue.js";
 import { aCollection, aVideo } from "../../testing/builders.js";
-import { storeIn } from "../../testing/contracts/repository-contract-support.js";
+import { storeIn } from "../../testing/stored-test-data.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { testSettings } from "../../testing/test-settings.js";
 import { ScheduleRetranscodes } from "./schedule-retranscodes.js";

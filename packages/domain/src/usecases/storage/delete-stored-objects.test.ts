@@ -1,6 +1,6 @@
 import { Effect } from "effect";
 import { describe, expect, it } from "vitest";
-import { failureOf } from "../../testing/contracts/contract-support.js";
+import { failureOf } from "../../testing/effect-outcomes.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { DeleteStoredObjects, StoredObjectsNotDeleted } from "./delete-stored-objects.js";
 

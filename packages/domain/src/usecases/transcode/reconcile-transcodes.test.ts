@@ -7,7 +7,7 @@ import { hexKey } from "../../model/keys.js";
 import { originalKey } from "../../model/storage-keys.js";
 import type { Video, VideoStatus } from "../../model/video.js";
 import { aVideo, anEncodeJob } from "../../testing/builders.js";
-import { storeIn } from "../../testing/contracts/repository-contract-support.js";
+import { storeIn } from "../../testing/stored-test-data.js";
 import type { InMemoryHarness } from "../../testing/in-memory-harness.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { testSettings } from "../../testing/test-settings.js";

@@ -7,7 +7,7 @@ import { PersistenceFailure } from "../../ports/persistence-errors.js";
 import type { Transcoder } from "../../ports/transcoder.js";
 import type { CollectionBuilder, VideoBuilder } from "../../testing/builders.js";
 import { aCollection, aVideo } from "../../testing/builders.js";
-import { storeIn } from "../../testing/contracts/repository-contract-support.js";
+import { storeIn } from "../../testing/stored-test-data.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { testSettings } from "../../testing/test-settings.js";
 import type { SubmitTranscodeOptions } from "./submit-transcode.js";

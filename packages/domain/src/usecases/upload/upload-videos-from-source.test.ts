@@ -6,7 +6,7 @@ import type { Principal } from "../../model/user.js";
 import { anonymous } from "../../model/user.js";
 import { aCollection, aCollectionKey, aUser } from "../../testing/builders.js";
 import type { CollectionBuilder } from "../../testing/builders.js";
-import { storeIn } from "../../testing/contracts/repository-contract-support.js";
+import { storeIn } from "../../testing/stored-test-data.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { patternedBytes } from "../../testing/in-memory/byte-streams.js";
 import { testSettings } from "../../testing/test-settings.js";

@@ -2,7 +2,7 @@ import { Effect, Either } from "effect";
 import { describe, expect, it } from "vitest";
 import type { VideoStatus } from "../../model/video.js";
 import { aVideo } from "../../testing/builders.js";
-import { storeIn } from "../../testing/contracts/repository-contract-support.js";
+import { storeIn } from "../../testing/stored-test-data.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { RecordVideoEvent } from "./record-video-event.js";
 

@@ -5,8 +5,8 @@ import { anonymous, userPrincipal } from "../../model/user.js";
 import type { PageRequest } from "../../ports/pagination.js";
 import { after, firstPage, pageNumber } from "../../ports/pagination.js";
 import { aCollection, aUser, aVideo } from "../../testing/builders.js";
-import { failureOf } from "../../testing/contracts/contract-support.js";
-import { storeIn } from "../../testing/contracts/repository-contract-support.js";
+import { failureOf } from "../../testing/effect-outcomes.js";
+import { storeIn } from "../../testing/stored-test-data.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { ListVideos, VIDEO_PAGE_SIZE } from "./list-videos.js";
 

@@ -5,8 +5,8 @@ import { anonymous, userPrincipal } from "../../model/user.js";
 import type { VideoStatus } from "../../model/video.js";
 import { videoPayload } from "../../policy/projections/video-payload.js";
 import { aCollection, aVideo } from "../../testing/builders.js";
-import { failureOf } from "../../testing/contracts/contract-support.js";
-import { storeIn } from "../../testing/contracts/repository-contract-support.js";
+import { failureOf } from "../../testing/effect-outcomes.js";
+import { storeIn } from "../../testing/stored-test-data.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { UpdateVideo } from "./update-video.js";
 

@@ -7,7 +7,7 @@ import { PersistenceFailure } from "../../ports/persistence-errors.js";
 import type { VideoRepository } from "../../ports/video-repository.js";
 import type { WatchBucketClaimRepository } from "../../ports/watch-bucket-claim-repository.js";
 import { aCollection, aUser } from "../../testing/builders.js";
-import { storeIn } from "../../testing/contracts/repository-contract-support.js";
+import { storeIn } from "../../testing/stored-test-data.js";
 import type { InMemoryHarness } from "../../testing/in-memory-harness.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { testSettings } from "../../testing/test-settings.js";

@@ -1,0 +1,79 @@
+import { Effect } from "effect";
+import { describe, expect, it } from "vitest";
+import type { GroupMember, GroupDirectory } from "../ports/group-directory.js";
+import type { Disposable } from "../testing/fresh-subject.js";
+import { uniqueSuffix, withFreshSubject } from "../testing/fresh-subject.js";
+
+export interface GroupDirectoryContractSubject extends Disposable {
+  readonly directory: GroupDirectory;
+  /** Creates a group with these members (users created as needed) and mail-list flag. */
+  readonly arrangeGroup: (
+    name: string,
+    group: { readonly members: ReadonlyArray<GroupMember>; readonly isMailList: boolean },
+  ) => Promise<void>;
+}
+
+/** A group name no other test uses, so subjects may share one directory server. */
+const aGroupName = (): string => `ovs-contract-${uniqueSuffix()}`;
+
+const byUsername = (members: ReadonlyArray<GroupMember>): ReadonlyArray<GroupMember> =>
+  [...members]
+    .map((member) => ({ username: member.username, email: member.email }))
+    .sort((left, right) => (left.username < right.username ? -1 : left.username > right.username ? 1 : 0));
+
+/**
+ * What every GroupDirectory must do (Keycloak's admin API, the embedded provider, memory):
+ * `describeGroupDirectoryContract("keycloak", async () => ({ directory, arrangeGroup }))`.
+ */
+export const describeGroupDirectoryContract = (
+  name: string,
+  make: () => Promise<GroupDirectoryContractSubject>,
+): void => {
+  describe(`GroupDirectory contract: ${name}`, () => {
+    const withSubject = withFreshSubject(make);
+    const run = Effect.runPromise;
+
+    it("finds an arranged mail-list group with its members", () =>
+      withSubject(async ({ directory, arrangeGroup }) => {
+        const group = aGroupName();
+        const suffix = uniqueSuffix();
+        const members = [
+          { username: `ada-${suffix}`, email: `ada-${suffix}@example.edu` },
+          { username: `grace-${suffix}`, email: `grace-${suffix}@example.edu` },
+        ];
+        await arrangeGroup(group, { members, isMailList: true });
+        expect(await run(directory.groupExists(group))).toBe(true);
+        const membership = await run(directory.membersOf(group));
+        expect(membership.isMailList).toBe(true);
+        expect(byUsername(membership.members)).toEqual(byUsername(members));
+      }));
+
+    it("reports a group that is not a mail list as such", () =>
+      withSubject(async ({ directory, arrangeGroup }) => {
+        const group = aGroupName();
+        const suffix = uniqueSuffix();
+        await arrangeGroup(group, {
+          members: [{ username: `alan-${suffix}`, email: `alan-${suffix}@example.edu` }],
+          isMailList: false,
+        });
+        const membership = await run(directory.membersOf(group));
+        expect(membership.isMailList).toBe(false);
+        expect(membership.members.map((member) => member.username)).toEqual([`alan-${suffix}`]);
+      }));
+
+    it("finds an arranged group that has no members", () =>
+      withSubject(async ({ directory, arrangeGroup }) => {
+        const group = aGroupName();
+        await arrangeGroup(group, { members: [], isMailList: false });
+        expect(await run(directory.groupExists(group))).toBe(true);
+        expect((await run(directory.membersOf(group))).members).toEqual([]);
+      }));
+
+    it("says an unknown group does not exist and has no members", () =>
+      withSubject(async ({ directory }) => {
+        const group = aGroupName();
+        expect(await run(directory.groupExists(group))).toBe(false);
+        expect(await run(directory.membersOf(group))).toEqual({ members: [], isMailList: false });
+      }));
+  });
+};

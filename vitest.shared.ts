@@ -1,0 +1,17 @@
+import { defineProject } from "vitest/config";
+
+/**
+ * What every package's tests share: workspace packages resolve to their TypeScript sources (the
+ * `source` export condition), so tests never need a build; the packed packages are tested on
+ * their built `dist/` by the packaging test.
+ */
+export const packageProject = (name: string, options: { readonly testTimeout?: number } = {}) =>
+  defineProject({
+    ssr: { resolve: { conditions: ["source", "node", "development|production"] } },
+    test: {
+      name,
+      include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+      exclude: ["**/node_modules/**", "**/dist/**"],
+      testTimeout: options.testTimeout ?? 30_000,
+    },
+  });
