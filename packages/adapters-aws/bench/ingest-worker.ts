@@ -10,7 +10,7 @@ import { DeleteObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { Effect, Redacted } from "effect";
 import { createS3Client } from "../src/aws-clients.js";
-import { S3ObjectStore } from "../src/s3-object-store.js";
+import { makeS3ObjectStoreSettings, S3ObjectStore } from "../src/s3-object-store.js";
 
 const { values } = parseArgs({
   options: {
@@ -67,7 +67,7 @@ const key = `bench/${impl}-${totalBytes}.bin`;
 
 const started = performance.now();
 if (impl === "ours") {
-  const store = new S3ObjectStore(client, { partSizeBytes, queueSize });
+  const store = new S3ObjectStore(client, makeS3ObjectStoreSettings({ partSizeBytes, queueSize }));
   await Effect.runPromise(
     store.put({ bucket, key }, generatedBytes(), { contentType: "application/octet-stream" }),
   );

@@ -24,7 +24,7 @@ import type {
   StoredObject,
 } from "@ovs/domain";
 import { ObjectNotFound, SourceStreamFailed, StorageFailure } from "@ovs/domain";
-import { Duration, Effect, Exit, Option } from "effect";
+import { Duration, Effect, Exit, Option, Schema } from "effect";
 import { classifyAwsError, errorNameOf, httpStatusOf } from "./aws-errors.js";
 import { ByteStreamReadable } from "./byte-stream-readable.js";
 
@@ -40,36 +40,60 @@ export const S3_COPY_OBJECT_LIMIT_BYTES = 5 * GIBIBYTE;
 /** The most keys one `DeleteObjects` (and one `ListObjectsV2` page) takes. */
 export const S3_BATCH_LIMIT = 1000;
 
-export interface S3ObjectStoreSettings {
-  /**
-   * Bytes per part of a streamed upload (upstream `AWS_S3_UPLOAD_MULTIPART_CHUNKSIZE_MB`, 32 MiB
-   * there). Memory per upload is bounded by the parts in flight and does not grow with the
-   * object: about `partSizeBytes × (queueSize + 2)` live, plus garbage the JavaScript engine
-   * collects in steps of some 64 MiB. At least 5 MiB, and 5 MiB when left out (lib-storage's
-   * own default), which keeps a whole uploading process near 170 MiB (`pnpm bench:ingest`).
-   * A body of known size that would need more than 10 000 parts gets larger parts; a body of
-   * unknown size can be at most 10 000 parts.
-   */
-  readonly partSizeBytes?: number;
-  /** Parts uploaded at once (upstream `AWS_S3_UPLOAD_MAX_CONCURRENCY`, 10 there); 4 when left out. */
-  readonly queueSize?: number;
-  /** Objects larger than this are copied part by part; S3's `CopyObject` limit (5 GiB) when left out. */
-  readonly multipartCopyThresholdBytes?: number;
-  /** Bytes per part of a multipart copy; 512 MiB when left out. */
-  readonly copyPartSizeBytes?: number;
-  /** Parts copied at once; 4 when left out. */
-  readonly copyConcurrency?: number;
-  /**
-   * How long an interrupted put waits for its multipart upload to be aborted before the
-   * interruption completes anyway; 30 seconds when left out.
-   */
-  readonly abortGrace?: Duration.DurationInput;
-}
-
 export const DEFAULT_PART_SIZE_BYTES = S3_MIN_PART_SIZE_BYTES;
 export const DEFAULT_QUEUE_SIZE = 4;
 export const DEFAULT_COPY_PART_SIZE_BYTES = 512 * MEBIBYTE;
 export const DEFAULT_COPY_CONCURRENCY = 4;
+
+const PartSize = Schema.Int.pipe(Schema.between(S3_MIN_PART_SIZE_BYTES, S3_MAX_PART_SIZE_BYTES));
+const PositiveInt = Schema.Int.pipe(Schema.positive());
+
+/** Settings of the S3 object store; the root README lists the environment names the app reads. */
+export const S3ObjectStoreSettings = Schema.Struct({
+  /**
+   * Bytes per part of a streamed upload (upstream `AWS_S3_UPLOAD_MULTIPART_CHUNKSIZE_MB`, 32 MiB
+   * there). Memory per upload is bounded by the parts in flight and does not grow with the
+   * object: about `partSizeBytes × (queueSize + 2)` live, plus garbage the JavaScript engine
+   * collects in steps of some 64 MiB. Between 5 MiB and 5 GiB; 5 MiB by default (lib-storage's
+   * own default), which keeps a whole uploading process near 170 MiB (`pnpm bench:ingest`).
+   * A body of known size that would need more than 10 000 parts gets larger parts; a body of
+   * unknown size can be at most 10 000 parts.
+   */
+  partSizeBytes: Schema.optionalWith(PartSize, { exact: true, default: () => DEFAULT_PART_SIZE_BYTES }),
+  /** Parts uploaded at once (upstream `AWS_S3_UPLOAD_MAX_CONCURRENCY`, 10 there); 4 by default. */
+  queueSize: Schema.optionalWith(PositiveInt, { exact: true, default: () => DEFAULT_QUEUE_SIZE }),
+  /** Objects larger than this are copied part by part; at most, and by default, S3's `CopyObject` limit (5 GiB). */
+  multipartCopyThresholdBytes: Schema.optionalWith(
+    Schema.Int.pipe(Schema.between(1, S3_COPY_OBJECT_LIMIT_BYTES)),
+    { exact: true, default: () => S3_COPY_OBJECT_LIMIT_BYTES },
+  ),
+  /** Bytes per part of a multipart copy, between 5 MiB and 5 GiB; 512 MiB by default. */
+  copyPartSizeBytes: Schema.optionalWith(PartSize, {
+    exact: true,
+    default: () => DEFAULT_COPY_PART_SIZE_BYTES,
+  }),
+  /** Parts copied at once; 4 by default. */
+  copyConcurrency: Schema.optionalWith(PositiveInt, { exact: true, default: () => DEFAULT_COPY_CONCURRENCY }),
+  /**
+   * How long an interrupted put waits for its multipart upload to be aborted before the
+   * interruption completes anyway; 30 seconds by default.
+   */
+  abortGrace: Schema.optionalWith(Schema.DurationFromSelf, {
+    exact: true,
+    default: () => Duration.seconds(30),
+  }),
+}).annotations({ identifier: "S3ObjectStoreSettings" });
+
+export type S3ObjectStoreSettings = typeof S3ObjectStoreSettings.Type;
+/** The settings as the app gives them: every field may be left out for its default. */
+export type S3ObjectStoreSettingsInput = typeof S3ObjectStoreSettings.Encoded;
+
+/**
+ * Checks the settings and fills in the defaults; throws a `ParseError` naming every field that
+ * is wrong, so a bad configuration stops the start rather than the first upload.
+ */
+export const makeS3ObjectStoreSettings: (input: S3ObjectStoreSettingsInput) => S3ObjectStoreSettings =
+  Schema.decodeSync(S3ObjectStoreSettings, { errors: "all" });
 
 type Operation = StorageFailure["operation"];
 
@@ -115,13 +139,6 @@ const isMissingObject = (error: unknown): boolean => {
   return name === "NoSuchKey" || name === "NotFound" || httpStatusOf(error) === 404;
 };
 
-const positiveInteger = (name: string, value: number, minimum = 1): number => {
-  if (!Number.isInteger(value) || value < minimum) {
-    throw new RangeError(`${name} must be an integer of at least ${minimum}, not ${value}`);
-  }
-  return value;
-};
-
 /**
  * The `ObjectStore` port on S3 (`@aws-sdk/client-s3`, `@aws-sdk/lib-storage`). Puts stream
  * through lib-storage's `Upload` in parts of a fixed size, so memory does not grow with the
@@ -130,47 +147,10 @@ const positiveInteger = (name: string, value: number, minimum = 1): number => {
  * classification the retry policy reads (`classifyAwsError`).
  */
 export class S3ObjectStore implements ObjectStore {
-  private readonly partSizeBytes: number;
-  private readonly queueSize: number;
-  private readonly multipartCopyThresholdBytes: number;
-  private readonly copyPartSizeBytes: number;
-  private readonly copyConcurrency: number;
-  private readonly abortGrace: Duration.Duration;
-
   constructor(
     private readonly client: S3Client,
-    settings: S3ObjectStoreSettings = {},
-  ) {
-    this.partSizeBytes = positiveInteger(
-      "partSizeBytes",
-      settings.partSizeBytes ?? DEFAULT_PART_SIZE_BYTES,
-      S3_MIN_PART_SIZE_BYTES,
-    );
-    if (this.partSizeBytes > S3_MAX_PART_SIZE_BYTES) {
-      throw new RangeError(`partSizeBytes must be at most ${S3_MAX_PART_SIZE_BYTES}`);
-    }
-    this.queueSize = positiveInteger("queueSize", settings.queueSize ?? DEFAULT_QUEUE_SIZE);
-    this.multipartCopyThresholdBytes = Math.min(
-      positiveInteger(
-        "multipartCopyThresholdBytes",
-        settings.multipartCopyThresholdBytes ?? S3_COPY_OBJECT_LIMIT_BYTES,
-      ),
-      S3_COPY_OBJECT_LIMIT_BYTES,
-    );
-    this.copyPartSizeBytes = Math.min(
-      positiveInteger(
-        "copyPartSizeBytes",
-        settings.copyPartSizeBytes ?? DEFAULT_COPY_PART_SIZE_BYTES,
-        S3_MIN_PART_SIZE_BYTES,
-      ),
-      S3_MAX_PART_SIZE_BYTES,
-    );
-    this.copyConcurrency = positiveInteger(
-      "copyConcurrency",
-      settings.copyConcurrency ?? DEFAULT_COPY_CONCURRENCY,
-    );
-    this.abortGrace = Duration.decode(settings.abortGrace ?? "30 seconds");
-  }
+    private readonly settings: S3ObjectStoreSettings = makeS3ObjectStoreSettings({}),
+  ) {}
 
   put(
     location: ObjectLocation,
@@ -182,8 +162,8 @@ export class S3ObjectStore implements ObjectStore {
     // A body of known size that would need more than 10 000 parts gets larger parts.
     const partSize =
       options.size === undefined
-        ? this.partSizeBytes
-        : Math.max(this.partSizeBytes, Math.ceil(options.size / S3_MAX_PARTS));
+        ? this.settings.partSizeBytes
+        : Math.max(this.settings.partSizeBytes, Math.ceil(options.size / S3_MAX_PARTS));
 
     return Effect.async<ObjectInfo, StorageFailure | SourceStreamFailed>((resume) => {
       const source = new ByteStreamReadable(body);
@@ -196,7 +176,7 @@ export class S3ObjectStore implements ObjectStore {
           ...(options.contentType === undefined ? {} : { ContentType: options.contentType }),
         },
         partSize,
-        queueSize: this.queueSize,
+        queueSize: this.settings.queueSize,
         // The default, spelled out: any failure aborts the multipart upload, dropping its parts.
         leavePartsOnError: false,
       });
@@ -233,7 +213,7 @@ export class S3ObjectStore implements ObjectStore {
       return Effect.suspend(() => {
         interrupted = true;
         source.destroy(new PutInterrupted());
-        return Effect.promise(() => settled).pipe(Effect.timeout(this.abortGrace), Effect.ignore);
+        return Effect.promise(() => settled).pipe(Effect.timeout(this.settings.abortGrace), Effect.ignore);
       });
     });
   }
@@ -315,7 +295,7 @@ export class S3ObjectStore implements ObjectStore {
       const source = yield* this.headRaw("copy", from);
       if (Option.isNone(source)) return yield* Effect.fail(new ObjectNotFound(from));
       const size = source.value.ContentLength ?? 0;
-      if (size > this.multipartCopyThresholdBytes) {
+      if (size > this.settings.multipartCopyThresholdBytes) {
         return yield* this.multipartCopy(from, to, source.value, size);
       }
       const output = yield* this.call(
@@ -463,7 +443,7 @@ export class S3ObjectStore implements ObjectStore {
     source: HeadObjectCommandOutput,
     size: number,
   ): Effect.Effect<ObjectInfo, StorageFailure> {
-    const partSize = Math.max(this.copyPartSizeBytes, Math.ceil(size / S3_MAX_PARTS));
+    const partSize = Math.max(this.settings.copyPartSizeBytes, Math.ceil(size / S3_MAX_PARTS));
     const ranges = Array.from({ length: Math.ceil(size / partSize) }, (_, index) => ({
       partNumber: index + 1,
       first: index * partSize,
@@ -516,7 +496,7 @@ export class S3ObjectStore implements ObjectStore {
                 : Effect.succeed({ PartNumber: range.partNumber, ETag: CopyPartResult.ETag }),
             ),
           ),
-        { concurrency: this.copyConcurrency },
+        { concurrency: this.settings.copyConcurrency },
       ).pipe(
         Effect.flatMap((parts) =>
           this.call("copy", to, (abortSignal) =>

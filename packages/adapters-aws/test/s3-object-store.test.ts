@@ -12,17 +12,17 @@ import type { ByteStream } from "@ovs/domain";
 import {
   bytesEqual,
   collectBytes,
-  describeObjectStoreContract,
   failureOf,
   patternedBytes,
   streamFailingAfter,
   streamOfBytes,
 } from "@ovs/domain/testing";
+import { describeObjectStoreContract } from "@ovs/domain/contracts";
 import { mockClient } from "aws-sdk-client-mock";
 import { Effect, Fiber, Option } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { classifyAwsError } from "../src/aws-errors.js";
-import { S3ObjectStore } from "../src/s3-object-store.js";
+import { makeS3ObjectStoreSettings, S3ObjectStore } from "../src/s3-object-store.js";
 import { namesOf, recordCommands } from "./support/command-log.js";
 import type { LocalS3 } from "./support/local-s3.js";
 import { startLocalS3 } from "./support/local-s3.js";
@@ -31,6 +31,7 @@ const MEBIBYTE = 1024 * 1024;
 const GIBIBYTE = 1024 * MEBIBYTE;
 /** S3's smallest part, so multipart uploads start with small test bodies. */
 const PART_SIZE = 5 * MEBIBYTE;
+const SMALL_PARTS = makeS3ObjectStoreSettings({ partSizeBytes: PART_SIZE, queueSize: 2 });
 
 let local: LocalS3;
 beforeAll(async () => {
@@ -43,7 +44,7 @@ afterAll(async () => {
 const run = Effect.runPromise;
 
 describeObjectStoreContract("S3 on s3rver", async () => ({
-  store: new S3ObjectStore(local.client, { partSizeBytes: PART_SIZE, queueSize: 2 }),
+  store: new S3ObjectStore(local.client, SMALL_PARTS),
   bucket: await local.createBucket("contract"),
   otherBucket: await local.createBucket("contract-other"),
 }));
@@ -89,7 +90,7 @@ describe("S3ObjectStore on s3rver", () => {
   it("streams a body of several parts as a multipart upload and reads ranges across part boundaries", async () => {
     const client = local.newClient();
     const log = recordCommands(client);
-    const store = new S3ObjectStore(client, { partSizeBytes: PART_SIZE, queueSize: 2 });
+    const store = new S3ObjectStore(client, SMALL_PARTS);
     const bucket = await local.createBucket("multipart");
     const body = patternedBytes(2 * PART_SIZE + 123_457, 17);
     const location = { bucket, key: "multipart/video.mp4" };
@@ -139,7 +140,7 @@ describe("S3ObjectStore on s3rver", () => {
   it("aborts the multipart upload when the source fails half-way: no object, no pending upload", async () => {
     const client = local.newClient();
     const log = recordCommands(client);
-    const store = new S3ObjectStore(client, { partSizeBytes: PART_SIZE, queueSize: 2 });
+    const store = new S3ObjectStore(client, SMALL_PARTS);
     const bucket = await local.createBucket("interrupted");
     const reset = new Error("connection reset by peer");
     const location = { bucket, key: "interrupted/video.mp4" };
@@ -165,7 +166,7 @@ describe("S3ObjectStore on s3rver", () => {
   it("aborts the multipart upload and closes the source when the put is interrupted while the source stalls", async () => {
     const client = local.newClient();
     const log = recordCommands(client);
-    const store = new S3ObjectStore(client, { partSizeBytes: PART_SIZE, queueSize: 2 });
+    const store = new S3ObjectStore(client, SMALL_PARTS);
     const bucket = await local.createBucket("stalled");
     const location = { bucket, key: "stalled/video.mp4" };
     const source = stallingAfter(patternedBytes(PART_SIZE + MEBIBYTE, 9));
@@ -259,7 +260,10 @@ describe("S3ObjectStore multipart copy (aws-sdk-client-mock: s3rver has no Uploa
     s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "upload-1" });
     s3.on(CompleteMultipartUploadCommand).resolves({ ETag: '"copied-etag-7"' });
     s3.on(AbortMultipartUploadCommand).resolves({});
-    const store = new S3ObjectStore(client, { copyPartSizeBytes: GIBIBYTE, copyConcurrency: 3 });
+    const store = new S3ObjectStore(
+      client,
+      makeS3ObjectStoreSettings({ copyPartSizeBytes: GIBIBYTE, copyConcurrency: 3 }),
+    );
     return { s3, store };
   };
 

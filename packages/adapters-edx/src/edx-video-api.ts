@@ -1,31 +1,59 @@
-import type { EdxEndpoint, EdxPostResult, EdxVideoApi, EdxVideoPayload } from "@ovs/domain";
+import type { Clock, EdxEndpoint, EdxPostResult, EdxVideoApi, EdxVideoPayload } from "@ovs/domain";
 import { EdxFailure, edxTokenUrl, edxVideoUpdatePayload, edxVideosUrl, edxVideoUrl } from "@ovs/domain";
-import { Duration, Effect, Redacted, Schedule } from "effect";
+import { Duration, Effect, Redacted, Schedule, Schema } from "effect";
 
-/** Settings of the edxval client; the README lists the environment names the app reads. */
-export interface EdxVideoApiConfig {
-  /** Each request to edX, body included; default 30 s (upstream had none). */
-  readonly requestTimeoutMs?: number;
-  /** Tries per request when edX answers 5xx, 408 or 429, times out or cannot be reached; default 3. */
-  readonly maxAttempts?: number;
-  /** First backoff between tries; it doubles each time, with jitter. Default 1 s. */
-  readonly retryBaseDelayMs?: number;
-  /** Longest backoff; default 30 s. */
-  readonly retryMaxDelayMs?: number;
-  /** A token is renewed this long before it expires; default 60 s (ARCHITECTURE.md §6.10). */
-  readonly tokenRefreshMarginSeconds?: number;
-  /** Wall-clock milliseconds (token expiry is a date); tests move it. */
-  readonly now?: () => number;
-  /**
-   * Called with every token obtained, so the app can keep it on the endpoint row
-   * (`accessToken`, `accessTokenExpiresAt`) for other processes. A failure here is ignored:
-   * the token is good whether or not it was stored.
-   */
-  readonly onTokenIssued?: (
-    endpoint: EdxEndpoint,
-    token: { readonly accessToken: Redacted.Redacted<string>; readonly expiresAt: Date },
-  ) => void | Promise<void>;
-}
+/** A bound on a request: more than nothing, and not forever. */
+const RequestTimeout = Schema.DurationFromSelf.pipe(
+  Schema.filter(
+    (duration) =>
+      (Duration.isFinite(duration) && Duration.greaterThan(duration, Duration.zero)) ||
+      "must be a finite duration greater than zero",
+  ),
+);
+
+/** Settings of the edxval client; the root README lists the environment names the app reads. */
+export const EdxvalVideoApiSettings = Schema.Struct({
+  /** Each request to edX, body included; 30 s by default (upstream had none). */
+  requestTimeout: Schema.optionalWith(RequestTimeout, { exact: true, default: () => Duration.seconds(30) }),
+  /** Tries per request when edX answers 5xx, 408 or 429, times out or cannot be reached; 3 by default. */
+  maxAttempts: Schema.optionalWith(Schema.Int.pipe(Schema.positive()), { exact: true, default: () => 3 }),
+  /** First backoff between tries; it doubles each time, with jitter. 1 s by default. */
+  retryBaseDelay: Schema.optionalWith(Schema.DurationFromSelf, {
+    exact: true,
+    default: () => Duration.seconds(1),
+  }),
+  /** Longest backoff; 30 s by default. */
+  retryMaxDelay: Schema.optionalWith(Schema.DurationFromSelf, {
+    exact: true,
+    default: () => Duration.seconds(30),
+  }),
+  /** A token is renewed this long before it expires; 60 s by default. */
+  tokenRefreshMargin: Schema.optionalWith(Schema.DurationFromSelf, {
+    exact: true,
+    default: () => Duration.seconds(60),
+  }),
+}).annotations({ identifier: "EdxvalVideoApiSettings" });
+
+export type EdxvalVideoApiSettings = typeof EdxvalVideoApiSettings.Type;
+/** The settings as the app gives them: every field may be left out for its default. */
+export type EdxvalVideoApiSettingsInput = typeof EdxvalVideoApiSettings.Encoded;
+
+/**
+ * Checks the settings and fills in the defaults; throws a `ParseError` naming every field that
+ * is wrong, so a bad configuration stops the start rather than the first post.
+ */
+export const makeEdxvalVideoApiSettings: (input: EdxvalVideoApiSettingsInput) => EdxvalVideoApiSettings =
+  Schema.decodeSync(EdxvalVideoApiSettings, { errors: "all" });
+
+/**
+ * Called with every token obtained, so the app can keep it on the endpoint row
+ * (`accessToken`, `accessTokenExpiresAt`) for other processes. A failure here is ignored: the
+ * token is good whether or not it was stored.
+ */
+export type EdxTokenIssued = (
+  endpoint: EdxEndpoint,
+  token: { readonly accessToken: Redacted.Redacted<string>; readonly expiresAt: Date },
+) => void | Promise<void>;
 
 interface CachedToken {
   readonly value: string;
@@ -100,22 +128,20 @@ export class EdxvalVideoApi implements EdxVideoApi {
   private readonly refreshing = new Map<string, Promise<CachedToken>>();
   private readonly requestTimeoutMs: number;
   private readonly marginMs: number;
-  private readonly now: () => number;
   private readonly retrySchedule: Schedule.Schedule<unknown, EdxFailure>;
 
-  constructor(private readonly config: EdxVideoApiConfig = {}) {
-    this.requestTimeoutMs = config.requestTimeoutMs ?? 30_000;
-    if (!(this.requestTimeoutMs > 0)) throw new RangeError("requestTimeoutMs must be positive");
-    this.marginMs = (config.tokenRefreshMarginSeconds ?? 60) * 1000;
-    this.now = config.now ?? Date.now;
-    const maxAttempts = config.maxAttempts ?? 3;
-    if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
-      throw new RangeError("maxAttempts must be at least 1");
-    const maxDelay = Duration.millis(config.retryMaxDelayMs ?? 30_000);
-    this.retrySchedule = Schedule.exponential(Duration.millis(config.retryBaseDelayMs ?? 1_000)).pipe(
+  /** `clock` dates tokens (their expiry is a date, shared with other processes through the endpoint row). */
+  constructor(
+    settings: EdxvalVideoApiSettings,
+    private readonly clock: Clock,
+    private readonly onTokenIssued?: EdxTokenIssued,
+  ) {
+    this.requestTimeoutMs = Duration.toMillis(settings.requestTimeout);
+    this.marginMs = Duration.toMillis(settings.tokenRefreshMargin);
+    this.retrySchedule = Schedule.exponential(settings.retryBaseDelay).pipe(
       Schedule.jittered,
-      Schedule.modifyDelay((_, delay) => Duration.min(delay, maxDelay)),
-      Schedule.intersect(Schedule.recurs(maxAttempts - 1)),
+      Schedule.modifyDelay((_, delay) => Duration.min(delay, settings.retryMaxDelay)),
+      Schedule.intersect(Schedule.recurs(settings.maxAttempts - 1)),
       Schedule.whileInput((failure: EdxFailure) => failure.transient),
     );
   }
@@ -213,7 +239,7 @@ export class EdxvalVideoApi implements EdxVideoApi {
     const usable = (candidate: CachedToken | undefined): candidate is CachedToken =>
       candidate !== undefined &&
       candidate.value !== rejected &&
-      this.now() < candidate.expiresAt - this.marginMs;
+      this.clock.now().getTime() < candidate.expiresAt - this.marginMs;
 
     const held = this.tokens.get(key);
     if (usable(held)) return held.value;
@@ -238,9 +264,9 @@ export class EdxvalVideoApi implements EdxVideoApi {
   /** Transient failures here are retried with the request that needed the token. */
   private async issueToken(endpoint: EdxEndpoint): Promise<CachedToken> {
     const token = await this.requestToken(endpoint);
-    if (this.config.onTokenIssued !== undefined) {
+    if (this.onTokenIssued !== undefined) {
       try {
-        await this.config.onTokenIssued(endpoint, {
+        await this.onTokenIssued(endpoint, {
           accessToken: Redacted.make(token.value),
           expiresAt: new Date(token.expiresAt),
         });
@@ -298,6 +324,6 @@ export class EdxvalVideoApi implements EdxVideoApi {
     }
     const lifetimeSeconds =
       typeof parsed.expires_in === "number" && parsed.expires_in > 0 ? parsed.expires_in : 0;
-    return { value: parsed.access_token, expiresAt: this.now() + lifetimeSeconds * 1000 };
+    return { value: parsed.access_token, expiresAt: this.clock.now().getTime() + lifetimeSeconds * 1000 };
   }
 }

@@ -1,1 +1,7 @@
-export { EdxvalVideoApi, type EdxVideoApiConfig } from "./edx-video-api.js";
+export {
+  EdxvalVideoApi,
+  EdxvalVideoApiSettings,
+  makeEdxvalVideoApiSettings,
+  type EdxTokenIssued,
+  type EdxvalVideoApiSettingsInput,
+} from "./edx-video-api.js";

@@ -1,6 +1,7 @@
 import { lookup as dnsLookup } from "node:dns/promises";
 import type { LookupAddress, LookupOptions } from "node:dns";
 import { isIP } from "node:net";
+import { Schema } from "effect";
 import ipaddr from "ipaddr.js";
 import { buildConnector } from "undici";
 
@@ -60,6 +61,11 @@ const RANGE_NAMES: Readonly<Record<string, string>> = {
   ipv4Mapped: "IPv4-mapped",
   deprecatedSiteLocal: "site-local (private)",
 };
+
+/** A settings field naming an address range, such as `127.0.0.0/8`. */
+export const CidrRange = Schema.String.pipe(
+  Schema.filter((range) => ipaddr.isValidCIDR(range) || "must be a CIDR range such as 127.0.0.0/8"),
+);
 
 /**
  * Decides which addresses are acceptable: public unicast only, plus the CIDR ranges listed in

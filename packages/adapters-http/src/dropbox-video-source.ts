@@ -1,49 +1,68 @@
-import type { OpenedSource, VideoSource } from "@ovs/domain";
-import { SourceRejected, SourceUnavailable } from "@ovs/domain";
-import { Effect, Redacted } from "effect";
+import type { Clock, VideoSource } from "@ovs/domain";
+import { SourceRejected } from "@ovs/domain";
+import { Duration, Redacted, Schema } from "effect";
 import { Agent, request } from "undici";
 import {
+  AbsoluteUrl,
   basicAuthorization,
   describeTransportFailure,
   discardBody,
   headerValue,
   isTransientStatus,
-  positiveMilliseconds,
+  PositiveInt,
   readTextUpTo,
-  retryAfterSeconds,
+  Secret,
+  timeoutOr,
   type ResponseHeaders,
 } from "./http-support.js";
-import { baseName, contentTypeOfName, sourceBody } from "./source-body.js";
+import { baseName, contentTypeOfName } from "./source-body.js";
+import { answerFailure, openWith, sourceFailure, type Download } from "./source-download.js";
 import { TokenCache } from "./token-cache.js";
-
-/** Settings of the Dropbox source; the README lists the environment names the app reads. */
-export interface DropboxVideoSourceConfig {
-  /** The Dropbox app key (`DROPBOX_KEY`). */
-  readonly appKey: string;
-  /** The app secret (`DROPBOX_SECRET`). */
-  readonly appSecret: Redacted.Redacted<string>;
-  /** A long-lived refresh token of the app, with the `sharing.read` scope (`DROPBOX_REFRESH_TOKEN`). */
-  readonly refreshToken: Redacted.Redacted<string>;
-  /** Default `https://api.dropbox.com/oauth2/token`. */
-  readonly tokenUrl?: string;
-  /** Base of the content API; default `https://content.dropboxapi.com`. */
-  readonly contentApiUrl?: string;
-  /** Whole token request; default 30 s (upstream). */
-  readonly tokenTimeoutMs?: number;
-  /** Default 60 s (upstream). */
-  readonly connectTimeoutMs?: number;
-  /** Longest wait for the response to start, and longest pause between two pieces of the body. Default 300 s (upstream's read timeout). */
-  readonly idleReadTimeoutMs?: number;
-  /** Largest file accepted, in bytes: checked against the metadata and while streaming. None by default (upstream had none). */
-  readonly maxBytes?: number;
-  /** The access token is renewed this long before it expires; default 300 s (upstream). */
-  readonly tokenRefreshMarginSeconds?: number;
-  /** Milliseconds, for tests that move time; default `performance.now()`-based. */
-  readonly now?: () => number;
-}
 
 export const DEFAULT_DROPBOX_TOKEN_URL = "https://api.dropbox.com/oauth2/token";
 export const DEFAULT_DROPBOX_CONTENT_API_URL = "https://content.dropboxapi.com";
+
+/** Settings of the Dropbox source; the root README lists the environment names the app reads. */
+export const DropboxVideoSourceSettings = Schema.Struct({
+  /** The Dropbox app key (`DROPBOX_KEY`). */
+  appKey: Schema.String,
+  /** The app secret (`DROPBOX_SECRET`). */
+  appSecret: Secret,
+  /** A long-lived refresh token of the app, with the `sharing.read` scope (`DROPBOX_REFRESH_TOKEN`). */
+  refreshToken: Secret,
+  /** The OAuth token endpoint. */
+  tokenUrl: Schema.optionalWith(AbsoluteUrl, { exact: true, default: () => DEFAULT_DROPBOX_TOKEN_URL }),
+  /** Base of the content API. */
+  contentApiUrl: Schema.optionalWith(AbsoluteUrl, {
+    exact: true,
+    default: () => DEFAULT_DROPBOX_CONTENT_API_URL,
+  }),
+  /** The whole token request; 30 s by default (upstream). */
+  tokenTimeout: timeoutOr(Duration.seconds(30)),
+  /** 60 s by default (upstream). */
+  connectTimeout: timeoutOr(Duration.seconds(60)),
+  /**
+   * Longest wait for the response to start, and longest pause between two pieces of the body;
+   * 300 s by default (upstream's read timeout).
+   */
+  idleReadTimeout: timeoutOr(Duration.seconds(300)),
+  /** Largest file accepted, in bytes: checked against the metadata and while streaming. None by default (upstream had none). */
+  maxBytes: Schema.optionalWith(PositiveInt, { exact: true }),
+  /** The access token is renewed this long before it expires; 300 s by default (upstream). */
+  tokenRefreshMargin: Schema.optionalWith(Schema.DurationFromSelf, {
+    exact: true,
+    default: () => Duration.seconds(300),
+  }),
+}).annotations({ identifier: "DropboxVideoSourceSettings" });
+
+export type DropboxVideoSourceSettings = typeof DropboxVideoSourceSettings.Type;
+/** The settings as the app gives them, defaults left out. */
+export type DropboxVideoSourceSettingsInput = typeof DropboxVideoSourceSettings.Encoded;
+
+/** Checks the settings and fills in the defaults; throws a `ParseError` naming every field that is wrong. */
+export const makeDropboxVideoSourceSettings: (
+  input: DropboxVideoSourceSettingsInput,
+) => DropboxVideoSourceSettings = Schema.decodeSync(DropboxVideoSourceSettings, { errors: "all" });
 
 /** Dropbox answers with this lifetime when it does not say (upstream's default). */
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 14_400;
@@ -136,47 +155,39 @@ const dropboxErrorSummary = (text: string): string => {
 export class DropboxVideoSource implements VideoSource {
   private readonly agent: Agent;
   private readonly tokens: TokenCache;
-  private readonly tokenUrl: string;
   private readonly downloadUrl: string;
-  private readonly tokenTimeoutMs: number;
 
-  constructor(private readonly config: DropboxVideoSourceConfig) {
-    this.tokenUrl = config.tokenUrl ?? DEFAULT_DROPBOX_TOKEN_URL;
+  /** `clock` times the access token's renewal. */
+  constructor(
+    private readonly settings: DropboxVideoSourceSettings,
+    clock: Clock,
+  ) {
     this.downloadUrl = new URL(
       "2/sharing/get_shared_link_file",
-      `${(config.contentApiUrl ?? DEFAULT_DROPBOX_CONTENT_API_URL).replace(/\/+$/, "")}/`,
+      `${settings.contentApiUrl.replace(/\/+$/, "")}/`,
     ).href;
-    this.tokenTimeoutMs = positiveMilliseconds(config.tokenTimeoutMs, 30_000, "tokenTimeoutMs");
-    const idleReadTimeoutMs = positiveMilliseconds(config.idleReadTimeoutMs, 300_000, "idleReadTimeoutMs");
+    const idleReadTimeoutMs = Duration.toMillis(settings.idleReadTimeout);
     this.agent = new Agent({
-      connect: { timeout: positiveMilliseconds(config.connectTimeoutMs, 60_000, "connectTimeoutMs") },
+      connect: { timeout: Duration.toMillis(settings.connectTimeout) },
       headersTimeout: idleReadTimeoutMs,
       bodyTimeout: idleReadTimeoutMs,
     });
     this.tokens = new TokenCache({
       issue: () => this.issueToken(),
-      marginSeconds: config.tokenRefreshMarginSeconds ?? 300,
+      margin: settings.tokenRefreshMargin,
       defaultLifetimeSeconds: DEFAULT_TOKEN_LIFETIME_SECONDS,
-      now: config.now ?? (() => performance.now()),
+      clock,
     });
   }
 
-  open(url: string): Effect.Effect<OpenedSource, SourceUnavailable | SourceRejected> {
-    return Effect.tryPromise({
-      try: () => this.download(url),
-      catch: (error) =>
-        error instanceof SourceRejected || error instanceof SourceUnavailable
-          ? error
-          : new SourceUnavailable({ url, reason: describeTransportFailure(error).reason }),
-    });
-  }
+  readonly open = openWith((link) => this.download(link));
 
   /** Closes the connections this source keeps open. */
   close(): Promise<void> {
     return this.agent.close();
   }
 
-  private async download(link: string): Promise<OpenedSource> {
+  private async download(link: string): Promise<Download> {
     if (!isDropboxSharedLink(link)) {
       throw new SourceRejected({ url: link, reason: "not a Dropbox shared link" });
     }
@@ -197,38 +208,24 @@ export class DropboxVideoSource implements VideoSource {
     const { statusCode, headers, body } = response;
     if (statusCode < 200 || statusCode > 299) {
       const summary = dropboxErrorSummary(await readTextUpTo(body));
-      const reason = `Dropbox answered ${statusCode}${summary === "" ? "" : ` (${summary})`}`;
-      if (!isTransientStatus(statusCode)) throw new SourceRejected({ url: link, reason });
-      const retryAfter = retryAfterSeconds(headerValue(headers, "retry-after"));
-      throw new SourceUnavailable({
-        url: link,
-        reason,
-        ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }),
-      });
+      throw answerFailure(
+        link,
+        statusCode,
+        headers,
+        `Dropbox answered ${statusCode}${summary === "" ? "" : ` (${summary})`}`,
+      );
     }
     const metadata = metadataOf(headers);
     if (typeof metadata === "string") {
       discardBody(body);
       throw new SourceRejected({ url: link, reason: `bad metadata: ${metadata}` });
     }
-    const maxBytes = this.config.maxBytes;
-    if (maxBytes !== undefined && metadata.size !== null && metadata.size > maxBytes) {
-      discardBody(body);
-      throw new SourceRejected({
-        url: link,
-        reason: `the file is ${metadata.size} bytes, more than the limit of ${maxBytes}`,
-      });
-    }
     return {
       name: metadata.name,
       size: metadata.size,
       contentType: contentTypeOfName(metadata.name) ?? "application/octet-stream",
-      body: sourceBody({
-        body,
-        url: link,
-        expectedBytes: metadata.size,
-        ...(maxBytes === undefined ? {} : { maxBytes }),
-      }),
+      body,
+      maxBytes: this.settings.maxBytes,
     };
   }
 
@@ -238,15 +235,7 @@ export class DropboxVideoSource implements VideoSource {
       return await (rejected === undefined ? this.tokens.get() : this.tokens.replace(rejected));
     } catch (error) {
       if (error instanceof DropboxTokenFailure) {
-        throw error.transient
-          ? new SourceUnavailable({
-              url: link,
-              reason: `getting a Dropbox access token failed: ${error.reason}`,
-            })
-          : new SourceRejected({
-              url: link,
-              reason: `getting a Dropbox access token failed: ${error.reason}`,
-            });
+        throw sourceFailure(link, error.transient, `getting a Dropbox access token failed: ${error.reason}`);
       }
       throw error;
     }
@@ -264,27 +253,25 @@ export class DropboxVideoSource implements VideoSource {
       });
     } catch (error) {
       const { transient, reason } = describeTransportFailure(error);
-      throw transient
-        ? new SourceUnavailable({ url: link, reason: `reaching Dropbox failed: ${reason}` })
-        : new SourceRejected({ url: link, reason: `reaching Dropbox failed: ${reason}` });
+      throw sourceFailure(link, transient, `reaching Dropbox failed: ${reason}`);
     }
   }
 
   private async issueToken(): Promise<{ token: string; expiresInSeconds: number | undefined }> {
     let response;
     try {
-      response = await request(this.tokenUrl, {
+      response = await request(this.settings.tokenUrl, {
         dispatcher: this.agent,
         method: "POST",
         headers: {
-          authorization: basicAuthorization(this.config.appKey, Redacted.value(this.config.appSecret)),
+          authorization: basicAuthorization(this.settings.appKey, Redacted.value(this.settings.appSecret)),
           "content-type": "application/x-www-form-urlencoded",
         },
         body: new URLSearchParams({
           grant_type: "refresh_token",
-          refresh_token: Redacted.value(this.config.refreshToken),
+          refresh_token: Redacted.value(this.settings.refreshToken),
         }).toString(),
-        signal: AbortSignal.timeout(this.tokenTimeoutMs),
+        signal: AbortSignal.timeout(Duration.toMillis(this.settings.tokenTimeout)),
       });
     } catch (error) {
       const { transient, reason } = describeTransportFailure(error);

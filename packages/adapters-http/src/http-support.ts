@@ -1,9 +1,10 @@
+import { Duration, Schema } from "effect";
 import type { Dispatcher } from "undici";
 
 /**
  * Small pieces every adapter in this package shares: reading headers, the upstream's
  * transient/permanent split (reference pipelines §3.3 `_should_retry_upload`), `Retry-After`,
- * and bounded reads of error bodies.
+ * bounded reads of error bodies, and the field schemas of their settings.
  */
 
 export type ResponseHeaders = Dispatcher.ResponseData["headers"];
@@ -117,13 +118,26 @@ export const describeTransportFailure = (
   return { transient: true, reason: known ?? message };
 };
 
-/** Milliseconds from the config, or the default; rejects nonsense early instead of at the first request. */
-export const positiveMilliseconds = (value: number | undefined, fallback: number, name: string): number => {
-  const chosen = value ?? fallback;
-  if (!Number.isFinite(chosen) || chosen <= 0)
-    throw new RangeError(`${name} must be a positive number of milliseconds`);
-  return chosen;
-};
+/** A bound on waiting: more than nothing, and not forever. */
+export const Timeout = Schema.DurationFromSelf.pipe(
+  Schema.filter(
+    (duration) =>
+      (Duration.isFinite(duration) && Duration.greaterThan(duration, Duration.zero)) ||
+      "must be a finite duration greater than zero",
+  ),
+);
+
+/** A settings field holding a timeout, `fallback` when left out. */
+export const timeoutOr = (fallback: Duration.Duration) =>
+  Schema.optionalWith(Timeout, { exact: true, default: () => fallback });
+
+export const AbsoluteUrl = Schema.String.pipe(
+  Schema.filter((value) => URL.canParse(value) || "must be an absolute URL"),
+);
+
+export const Secret = Schema.RedactedFromSelf(Schema.String);
+
+export const PositiveInt = Schema.Int.pipe(Schema.positive());
 
 /** `user:secret` as an HTTP Basic credential. */
 export const basicAuthorization = (user: string, secret: string): string =>

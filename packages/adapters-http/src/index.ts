@@ -10,16 +10,25 @@ export {
   DEFAULT_DROPBOX_CONTENT_API_URL,
   DEFAULT_DROPBOX_TOKEN_URL,
   DropboxVideoSource,
+  DropboxVideoSourceSettings,
   isDropboxSharedLink,
-  type DropboxVideoSourceConfig,
+  makeDropboxVideoSourceSettings,
+  type DropboxVideoSourceSettingsInput,
 } from "./dropbox-video-source.js";
-export { KeycloakGroupDirectory, type KeycloakGroupDirectoryConfig } from "./keycloak-group-directory.js";
 export {
+  KeycloakGroupDirectory,
+  KeycloakGroupDirectorySettings,
+  makeKeycloakGroupDirectorySettings,
+  type KeycloakGroupDirectorySettingsInput,
+} from "./keycloak-group-directory.js";
+export {
+  ClientAuthentication,
   KeycloakSignIn,
+  KeycloakSignInSettings,
+  makeKeycloakSignInSettings,
   SignInRejected,
   SignInUnavailable,
-  type ClientAuthentication,
-  type KeycloakSignInConfig,
+  type KeycloakSignInSettingsInput,
   type PendingSignIn,
   type SignedIn,
   type SignedInIdentity,
@@ -27,5 +36,15 @@ export {
   type SignInStart,
   type SignInTokens,
 } from "./keycloak-sign-in.js";
-export { MailgunMailer, type MailgunMailerConfig } from "./mailgun-mailer.js";
-export { UrlVideoSource, type UrlVideoSourceConfig } from "./url-video-source.js";
+export {
+  MailgunMailer,
+  MailgunMailerSettings,
+  makeMailgunMailerSettings,
+  type MailgunMailerSettingsInput,
+} from "./mailgun-mailer.js";
+export {
+  makeUrlVideoSourceSettings,
+  UrlVideoSource,
+  UrlVideoSourceSettings,
+  type UrlVideoSourceSettingsInput,
+} from "./url-video-source.js";

@@ -1,36 +1,48 @@
-import type { GroupDirectory, GroupMember, GroupMembership, GroupName } from "@ovs/domain";
+import type { Clock, GroupDirectory, GroupMember, GroupMembership, GroupName } from "@ovs/domain";
 import { DirectoryFailure } from "@ovs/domain";
-import { Effect, Redacted } from "effect";
+import { Duration, Effect, Redacted, Schema } from "effect";
 import * as oidc from "openid-client";
 import { request } from "undici";
 import { describeOidcFailure } from "./oidc-failures.js";
 import {
+  AbsoluteUrl,
   describeTransportFailure,
   isTransientStatus,
-  positiveMilliseconds,
   readTextUpTo,
+  Secret,
+  timeoutOr,
 } from "./http-support.js";
 import { TokenCache } from "./token-cache.js";
 
-/** Settings of the Keycloak group directory; the README lists the environment names the app reads. */
-export interface KeycloakGroupDirectoryConfig {
+/** Settings of the Keycloak group directory; the root README lists the environment names the app reads. */
+export const KeycloakGroupDirectorySettings = Schema.Struct({
   /** Keycloak's base URL, e.g. `https://sso.example.edu` (`KEYCLOAK_SERVER_URL`). */
-  readonly serverUrl: string;
+  serverUrl: AbsoluteUrl,
   /** `KEYCLOAK_REALM`. */
-  readonly realm: string;
+  realm: Schema.String,
   /** The service-account client (`KEYCLOAK_SVC_ADMIN`); it needs `view-users`, `query-users`, `query-groups`. */
-  readonly clientId: string;
+  clientId: Schema.String,
   /** `KEYCLOAK_SVC_ADMIN_PASSWORD`. */
-  readonly clientSecret: Redacted.Redacted<string>;
-  /** How long answers are reused; default 30 s. 0 turns the cache off. */
-  readonly cacheTtlMs?: number;
-  /** Per request; default 10 s. */
-  readonly timeoutMs?: number;
+  clientSecret: Secret,
+  /** How long answers are reused; 30 s by default. Zero turns the cache off. */
+  cacheTtl: Schema.optionalWith(Schema.DurationFromSelf, {
+    exact: true,
+    default: () => Duration.seconds(30),
+  }),
+  /** Per request; 10 s by default. */
+  timeout: timeoutOr(Duration.seconds(10)),
   /** Allow an `http:` Keycloak (local development only). */
-  readonly allowInsecureRequests?: boolean;
-  /** Milliseconds, for tests that move time. */
-  readonly now?: () => number;
-}
+  allowInsecureRequests: Schema.optionalWith(Schema.Boolean, { exact: true, default: () => false }),
+}).annotations({ identifier: "KeycloakGroupDirectorySettings" });
+
+export type KeycloakGroupDirectorySettings = typeof KeycloakGroupDirectorySettings.Type;
+/** The settings as the app gives them, defaults left out. */
+export type KeycloakGroupDirectorySettingsInput = typeof KeycloakGroupDirectorySettings.Encoded;
+
+/** Checks the settings and fills in the defaults; throws a `ParseError` naming every field that is wrong. */
+export const makeKeycloakGroupDirectorySettings: (
+  input: KeycloakGroupDirectorySettingsInput,
+) => KeycloakGroupDirectorySettings = Schema.decodeSync(KeycloakGroupDirectorySettings, { errors: "all" });
 
 /** Members are read in pages of this many. */
 const MEMBERS_PAGE_SIZE = 100;
@@ -83,7 +95,7 @@ const groupsNamed = (name: string, groups: ReadonlyArray<KeycloakGroup>): Readon
  * The Keycloak admin API as OVS's group directory (reference http-api §6.4): a service-account
  * token by client credentials (shared and renewed before expiry), group existence by exact name
  * search, members and the `mail_list` attribute; a 401 renews the token and retries once; answers
- * are cached for `cacheTtlMs` so a burst of checks costs one lookup. When two groups share a leaf
+ * are cached for `cacheTtl` so a burst of checks costs one lookup. When two groups share a leaf
  * name, the one nearest the top wins (upstream matches by leaf name too). 5xx, 408, 429,
  * timeouts and transport errors are transient; anything else (a missing role: 403) is not.
  */
@@ -93,30 +105,32 @@ export class KeycloakGroupDirectory implements GroupDirectory {
   private readonly adminUrl: string;
   private readonly timeoutMs: number;
   private readonly cacheTtlMs: number;
-  private readonly now: () => number;
   private readonly cache = new Map<string, { readonly until: number; readonly value: Promise<unknown> }>();
 
-  constructor(config: KeycloakGroupDirectoryConfig) {
-    const server = config.serverUrl.replace(/\/+$/, "");
-    const realm = encodeURIComponent(config.realm);
+  /** `clock` times the cache and the service-account token. */
+  constructor(
+    settings: KeycloakGroupDirectorySettings,
+    private readonly clock: Clock,
+  ) {
+    const server = settings.serverUrl.replace(/\/+$/, "");
+    const realm = encodeURIComponent(settings.realm);
     this.adminUrl = `${server}/admin/realms/${realm}`;
-    this.timeoutMs = positiveMilliseconds(config.timeoutMs, 10_000, "timeoutMs");
-    this.cacheTtlMs = config.cacheTtlMs ?? 30_000;
-    this.now = config.now ?? (() => performance.now());
+    this.timeoutMs = Duration.toMillis(settings.timeout);
+    this.cacheTtlMs = Duration.toMillis(settings.cacheTtl);
     const issuer = `${server}/realms/${realm}`;
     this.oidcConfiguration = new oidc.Configuration(
       { issuer, token_endpoint: `${issuer}/protocol/openid-connect/token` },
-      config.clientId,
+      settings.clientId,
       undefined,
-      oidc.ClientSecretBasic(Redacted.value(config.clientSecret)),
+      oidc.ClientSecretBasic(Redacted.value(settings.clientSecret)),
     );
-    this.oidcConfiguration.timeout = Math.ceil(this.timeoutMs / 1000);
-    if (config.allowInsecureRequests === true) oidc.allowInsecureRequests(this.oidcConfiguration);
+    this.oidcConfiguration.timeout = Math.ceil(Duration.toSeconds(settings.timeout));
+    if (settings.allowInsecureRequests) oidc.allowInsecureRequests(this.oidcConfiguration);
     this.tokens = new TokenCache({
       issue: () => this.issueToken(),
-      marginSeconds: 30,
+      margin: Duration.seconds(30),
       defaultLifetimeSeconds: 60,
-      now: this.now,
+      clock,
     });
   }
 
@@ -144,9 +158,9 @@ export class KeycloakGroupDirectory implements GroupDirectory {
     });
   }
 
-  /** Shares one lookup per key among callers for `cacheTtlMs`; a failed lookup is not kept. */
+  /** Shares one lookup per key among callers for `cacheTtl`; a failed lookup is not kept. */
   private cached<A>(key: string, lookup: () => Promise<A>): Promise<A> {
-    const now = this.now();
+    const now = this.clock.now().getTime();
     const hit = this.cache.get(key);
     if (hit !== undefined && now < hit.until) return hit.value as Promise<A>;
     if (this.cache.size >= MAX_CACHED_ENTRIES) {

@@ -1,36 +1,56 @@
 import type { GroupName } from "@ovs/domain";
 import { groupNamesFromPaths, roleFlagsFromGroupPaths } from "@ovs/domain";
-import { Data, Effect, Redacted } from "effect";
+import { Data, Duration, Effect, Redacted, Schema } from "effect";
 import * as oidc from "openid-client";
 import { describeOidcFailure } from "./oidc-failures.js";
-import { positiveMilliseconds } from "./http-support.js";
+import { AbsoluteUrl, Secret, timeoutOr } from "./http-support.js";
 
 /** How the client proves itself at the token endpoint (Keycloak confidential clients: Basic). */
-export type ClientAuthentication = "client_secret_basic" | "client_secret_post" | "none";
+export const ClientAuthentication = Schema.Literal("client_secret_basic", "client_secret_post", "none");
+export type ClientAuthentication = typeof ClientAuthentication.Type;
 
-/** Settings of Keycloak sign-in; the README lists the environment names the app reads. */
-export interface KeycloakSignInConfig {
+const DEFAULT_SCOPE = "openid profile email";
+const DEFAULT_GROUPS_CLAIM = "user_groups";
+
+/** Settings of Keycloak sign-in; the root README lists the environment names the app reads. */
+export const KeycloakSignInSettings = Schema.Struct({
   /** The realm's issuer, e.g. `https://sso.example.edu/realms/ovs`; discovery starts here. */
-  readonly issuerUrl: string;
+  issuerUrl: AbsoluteUrl,
   /** `SOCIAL_AUTH_KEYCLOAK_KEY`. */
-  readonly clientId: string;
+  clientId: Schema.String,
   /** `SOCIAL_AUTH_KEYCLOAK_SECRET`; leave out for a public client. */
-  readonly clientSecret?: Redacted.Redacted<string>;
-  /** Default `client_secret_basic` with a secret, `none` without. */
-  readonly clientAuthentication?: ClientAuthentication;
+  clientSecret: Schema.optionalWith(Secret, { exact: true }),
+  /** `client_secret_basic` by default with a secret, `none` without. */
+  clientAuthentication: Schema.optionalWith(ClientAuthentication, { exact: true }),
   /** Where the issuer sends the browser back, e.g. `https://video.example.edu/auth/complete/keycloak/`. */
-  readonly redirectUri: string;
+  redirectUri: AbsoluteUrl,
   /** Where the issuer sends the browser after logout (upstream: the site root). */
-  readonly postLogoutRedirectUri: string;
-  /** Default `openid profile email` (upstream `SOCIAL_AUTH_KEYCLOAK_SCOPE`). */
-  readonly scope?: string;
-  /** The claim carrying full group paths; default `user_groups` (the realm's group-membership mapper). */
-  readonly groupsClaim?: string;
-  /** Per request to the issuer; default 10 s. */
-  readonly timeoutMs?: number;
+  postLogoutRedirectUri: AbsoluteUrl,
+  /** `openid profile email` by default (upstream `SOCIAL_AUTH_KEYCLOAK_SCOPE`). */
+  scope: Schema.optionalWith(Schema.String, { exact: true, default: () => DEFAULT_SCOPE }),
+  /** The claim carrying full group paths; `user_groups` by default (the realm's group-membership mapper). */
+  groupsClaim: Schema.optionalWith(Schema.String, { exact: true, default: () => DEFAULT_GROUPS_CLAIM }),
+  /** Per request to the issuer; 10 s by default. */
+  timeout: timeoutOr(Duration.seconds(10)),
   /** Allow an `http:` issuer (the embedded provider of the local profile, tests). */
-  readonly allowInsecureRequests?: boolean;
-}
+  allowInsecureRequests: Schema.optionalWith(Schema.Boolean, { exact: true, default: () => false }),
+})
+  .pipe(
+    Schema.filter(({ clientAuthentication, clientSecret }) =>
+      clientSecret !== undefined || clientAuthentication === undefined || clientAuthentication === "none"
+        ? undefined
+        : { path: ["clientSecret"], message: `${clientAuthentication} needs a client secret` },
+    ),
+  )
+  .annotations({ identifier: "KeycloakSignInSettings" });
+
+export type KeycloakSignInSettings = typeof KeycloakSignInSettings.Type;
+/** The settings as the app gives them, defaults left out. */
+export type KeycloakSignInSettingsInput = typeof KeycloakSignInSettings.Encoded;
+
+/** Checks the settings and fills in the defaults; throws a `ParseError` naming every field that is wrong. */
+export const makeKeycloakSignInSettings: (input: KeycloakSignInSettingsInput) => KeycloakSignInSettings =
+  Schema.decodeSync(KeycloakSignInSettings, { errors: "all" });
 
 /** What to keep in the session between `start` and `complete`; it never leaves the server. */
 export interface PendingSignIn {
@@ -97,9 +117,6 @@ export class SignInUnavailable extends Data.TaggedError("SignInUnavailable")<{ r
 
 export type SignInFailure = SignInRejected | SignInUnavailable;
 
-const DEFAULT_SCOPE = "openid profile email";
-const DEFAULT_GROUPS_CLAIM = "user_groups";
-
 const failureOf = (error: unknown): SignInFailure => {
   if (error instanceof SignInRejected || error instanceof SignInUnavailable) return error;
   const { transient, reason } = describeOidcFailure(error);
@@ -118,13 +135,16 @@ const callbackParameters = (callback: string | URL | URLSearchParams): URLSearch
   return URL.canParse(callback) ? new URL(callback).searchParams : new URLSearchParams(callback);
 };
 
-const clientAuthenticationOf = (config: KeycloakSignInConfig): oidc.ClientAuth => {
-  const method =
-    config.clientAuthentication ?? (config.clientSecret === undefined ? "none" : "client_secret_basic");
-  if (method === "none") return oidc.None();
-  if (config.clientSecret === undefined) throw new RangeError(`${method} needs a client secret`);
-  const secret = Redacted.value(config.clientSecret);
-  return method === "client_secret_post" ? oidc.ClientSecretPost(secret) : oidc.ClientSecretBasic(secret);
+/** The settings schema refuses a method that needs a secret when there is none. */
+const clientAuthenticationOf = ({
+  clientAuthentication,
+  clientSecret,
+}: KeycloakSignInSettings): oidc.ClientAuth => {
+  if (clientSecret === undefined || clientAuthentication === "none") return oidc.None();
+  const secret = Redacted.value(clientSecret);
+  return clientAuthentication === "client_secret_post"
+    ? oidc.ClientSecretPost(secret)
+    : oidc.ClientSecretBasic(secret);
 };
 
 /**
@@ -136,23 +156,10 @@ const clientAuthenticationOf = (config: KeycloakSignInConfig): oidc.ClientAuth =
  */
 export class KeycloakSignIn {
   private discovered: Promise<oidc.Configuration> | undefined;
-  private readonly scope: string;
-  private readonly groupsClaim: string;
-  private readonly timeoutSeconds: number;
   private readonly clientAuthentication: oidc.ClientAuth;
 
-  constructor(private readonly config: KeycloakSignInConfig) {
-    this.scope = config.scope ?? DEFAULT_SCOPE;
-    this.groupsClaim = config.groupsClaim ?? DEFAULT_GROUPS_CLAIM;
-    this.timeoutSeconds = Math.ceil(positiveMilliseconds(config.timeoutMs, 10_000, "timeoutMs") / 1000);
-    this.clientAuthentication = clientAuthenticationOf(config);
-    for (const [name, value] of [
-      ["issuerUrl", config.issuerUrl],
-      ["redirectUri", config.redirectUri],
-      ["postLogoutRedirectUri", config.postLogoutRedirectUri],
-    ] as const) {
-      if (!URL.canParse(value)) throw new RangeError(`${name} must be an absolute URL`);
-    }
+  constructor(private readonly settings: KeycloakSignInSettings) {
+    this.clientAuthentication = clientAuthenticationOf(settings);
   }
 
   /** A new sign-in: the URL to send the browser to, and what to keep in the session. */
@@ -165,8 +172,8 @@ export class KeycloakSignIn {
         codeVerifier: oidc.randomPKCECodeVerifier(),
       };
       const url = oidc.buildAuthorizationUrl(configuration, {
-        redirect_uri: this.config.redirectUri,
-        scope: this.scope,
+        redirect_uri: this.settings.redirectUri,
+        scope: this.settings.scope,
         state: pending.state,
         nonce: pending.nonce,
         code_challenge: await oidc.calculatePKCECodeChallenge(pending.codeVerifier),
@@ -189,7 +196,7 @@ export class KeycloakSignIn {
   ): Effect.Effect<SignedIn, SignInFailure> {
     return this.attempt(async () => {
       const configuration = await this.configuration();
-      const current = new URL(this.config.redirectUri);
+      const current = new URL(this.settings.redirectUri);
       current.search = callbackParameters(callback).toString();
       const tokens = await oidc.authorizationCodeGrant(configuration, current, {
         pkceCodeVerifier: pending.codeVerifier,
@@ -219,9 +226,9 @@ export class KeycloakSignIn {
     return this.attempt(async () => {
       const configuration = await this.configuration();
       if (configuration.serverMetadata().end_session_endpoint === undefined)
-        return this.config.postLogoutRedirectUri;
+        return this.settings.postLogoutRedirectUri;
       return oidc.buildEndSessionUrl(configuration, {
-        post_logout_redirect_uri: this.config.postLogoutRedirectUri,
+        post_logout_redirect_uri: this.settings.postLogoutRedirectUri,
         ...(idToken === null ? {} : { id_token_hint: idToken }),
       }).href;
     });
@@ -235,13 +242,13 @@ export class KeycloakSignIn {
   private configuration(): Promise<oidc.Configuration> {
     if (this.discovered !== undefined) return this.discovered;
     const discovered = oidc.discovery(
-      new URL(this.config.issuerUrl),
-      this.config.clientId,
-      { redirect_uris: [this.config.redirectUri], response_types: ["code"] },
+      new URL(this.settings.issuerUrl),
+      this.settings.clientId,
+      { redirect_uris: [this.settings.redirectUri], response_types: ["code"] },
       this.clientAuthentication,
       {
-        timeout: this.timeoutSeconds,
-        ...(this.config.allowInsecureRequests === true ? { execute: [oidc.allowInsecureRequests] } : {}),
+        timeout: Math.ceil(Duration.toSeconds(this.settings.timeout)),
+        ...(this.settings.allowInsecureRequests ? { execute: [oidc.allowInsecureRequests] } : {}),
       },
     );
     this.discovered = discovered;
@@ -258,7 +265,7 @@ export class KeycloakSignIn {
     const idClaims: Readonly<Record<string, unknown>> = tokens.claims() ?? {};
     // Keycloak's mappers put email and groups in the ID token; other issuers (and oidc-provider
     // by default) only in userinfo. The ID token wins where both have a claim.
-    const needsUserInfo = stringClaim(idClaims, "email") === null || !(this.groupsClaim in idClaims);
+    const needsUserInfo = stringClaim(idClaims, "email") === null || !(this.settings.groupsClaim in idClaims);
     const userInfo: Readonly<Record<string, unknown>> = needsUserInfo
       ? await oidc.fetchUserInfo(
           configuration,
@@ -273,7 +280,7 @@ export class KeycloakSignIn {
       throw new SignInRejected({ reason: "the issuer gave no subject (sub) for this account" });
     if (email === null)
       throw new SignInRejected({ reason: "the issuer gave no email address for this account" });
-    const rawGroups = claims[this.groupsClaim];
+    const rawGroups = claims[this.settings.groupsClaim];
     const groupPaths = Array.isArray(rawGroups)
       ? rawGroups.filter((path): path is string => typeof path === "string")
       : [];

@@ -1,30 +1,43 @@
 import type { Mailer, MailMessage } from "@ovs/domain";
 import { MailFailure } from "@ovs/domain";
-import { Effect, Redacted } from "effect";
+import { Duration, Effect, Redacted, Schema } from "effect";
 import { request } from "undici";
 import {
+  AbsoluteUrl,
   basicAuthorization,
   describeTransportFailure,
   isTransientStatus,
-  positiveMilliseconds,
   readTextUpTo,
+  Secret,
+  timeoutOr,
 } from "./http-support.js";
 
-/** Settings of the Mailgun mailer; the README lists the environment names the app reads. */
-export interface MailgunMailerConfig {
-  /** The domain's API base, e.g. `https://api.mailgun.net/v3/mg.example.edu` (`MAILGUN_URL`). */
-  readonly apiUrl: string;
-  /** The private API key (`MAILGUN_KEY`); sent as Basic `api:<key>`. */
-  readonly apiKey: Redacted.Redacted<string>;
-  /** Recipients per request (`MAILGUN_BATCH_CHUNK_SIZE`, default 1000, Mailgun's maximum). */
-  readonly batchSize?: number;
-  /** Sends every message to this address instead (`MAILGUN_RECIPIENT_OVERRIDE`), for staging. */
-  readonly recipientOverride?: string;
-  /** Whole request, default 30 s (upstream had none). */
-  readonly timeoutMs?: number;
-}
-
 const MAILGUN_MAX_BATCH = 1000;
+
+/** Settings of the Mailgun mailer; the root README lists the environment names the app reads. */
+export const MailgunMailerSettings = Schema.Struct({
+  /** The domain's API base, e.g. `https://api.mailgun.net/v3/mg.example.edu` (`MAILGUN_URL`). */
+  apiUrl: AbsoluteUrl,
+  /** The private API key (`MAILGUN_KEY`); sent as Basic `api:<key>`. */
+  apiKey: Secret,
+  /** Recipients per request (`MAILGUN_BATCH_CHUNK_SIZE`); 1000 by default, Mailgun's maximum. */
+  batchSize: Schema.optionalWith(Schema.Int.pipe(Schema.between(1, MAILGUN_MAX_BATCH)), {
+    exact: true,
+    default: () => MAILGUN_MAX_BATCH,
+  }),
+  /** Sends every message to this address instead (`MAILGUN_RECIPIENT_OVERRIDE`), for staging. */
+  recipientOverride: Schema.optionalWith(Schema.String, { exact: true }),
+  /** The whole request; 30 s by default (upstream had none). */
+  timeout: timeoutOr(Duration.seconds(30)),
+}).annotations({ identifier: "MailgunMailerSettings" });
+
+export type MailgunMailerSettings = typeof MailgunMailerSettings.Type;
+/** The settings as the app gives them, defaults left out. */
+export type MailgunMailerSettingsInput = typeof MailgunMailerSettings.Encoded;
+
+/** Checks the settings and fills in the defaults; throws a `ParseError` naming every field that is wrong. */
+export const makeMailgunMailerSettings: (input: MailgunMailerSettingsInput) => MailgunMailerSettings =
+  Schema.decodeSync(MailgunMailerSettings, { errors: "all" });
 
 const summaryOf = (text: string): string => {
   try {
@@ -48,16 +61,9 @@ const summaryOf = (text: string): string => {
  */
 export class MailgunMailer implements Mailer {
   private readonly messagesUrl: string;
-  private readonly batchSize: number;
-  private readonly timeoutMs: number;
 
-  constructor(private readonly config: MailgunMailerConfig) {
-    this.messagesUrl = `${config.apiUrl.replace(/\/+$/, "")}/messages`;
-    this.batchSize = config.batchSize ?? MAILGUN_MAX_BATCH;
-    if (!Number.isInteger(this.batchSize) || this.batchSize <= 0 || this.batchSize > MAILGUN_MAX_BATCH) {
-      throw new RangeError(`batchSize must be between 1 and ${MAILGUN_MAX_BATCH}`);
-    }
-    this.timeoutMs = positiveMilliseconds(config.timeoutMs, 30_000, "timeoutMs");
+  constructor(private readonly settings: MailgunMailerSettings) {
+    this.messagesUrl = `${settings.apiUrl.replace(/\/+$/, "")}/messages`;
   }
 
   send(message: MailMessage): Effect.Effect<{ readonly messageId: string | null }, MailFailure> {
@@ -72,13 +78,13 @@ export class MailgunMailer implements Mailer {
 
   private async sendAll(message: MailMessage): Promise<{ readonly messageId: string | null }> {
     const recipients =
-      this.config.recipientOverride === undefined ? [...message.to] : [this.config.recipientOverride];
+      this.settings.recipientOverride === undefined ? [...message.to] : [this.settings.recipientOverride];
     if (recipients.length === 0) {
       throw new MailFailure({ transient: false, reason: "a message needs at least one recipient" });
     }
     let firstId: string | null = null;
-    for (let start = 0; start < recipients.length; start += this.batchSize) {
-      const id = await this.sendBatch(message, recipients.slice(start, start + this.batchSize));
+    for (let start = 0; start < recipients.length; start += this.settings.batchSize) {
+      const id = await this.sendBatch(message, recipients.slice(start, start + this.settings.batchSize));
       firstId ??= id;
     }
     return { messageId: firstId };
@@ -101,12 +107,12 @@ export class MailgunMailer implements Mailer {
       response = await request(this.messagesUrl, {
         method: "POST",
         headers: {
-          authorization: basicAuthorization("api", Redacted.value(this.config.apiKey)),
+          authorization: basicAuthorization("api", Redacted.value(this.settings.apiKey)),
           "content-type": "application/x-www-form-urlencoded",
           accept: "application/json",
         },
         body: form.toString(),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(Duration.toMillis(this.settings.timeout)),
       });
     } catch (error) {
       const { transient, reason } = describeTransportFailure(error);

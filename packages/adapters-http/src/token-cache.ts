@@ -1,3 +1,6 @@
+import type { Clock } from "@ovs/domain";
+import { Duration } from "effect";
+
 /** A token as its issuer handed it out. */
 export interface IssuedToken {
   readonly token: string;
@@ -9,15 +12,14 @@ export interface TokenCacheOptions {
   /** Fetches a new token; its rejection is shared by every caller waiting on it. */
   readonly issue: () => Promise<IssuedToken>;
   /** How long before its expiry a token stops being handed out. */
-  readonly marginSeconds: number;
+  readonly margin: Duration.Duration;
   /** Lifetime assumed when the issuer gives none. */
   readonly defaultLifetimeSeconds: number;
-  /** Milliseconds on a monotonic-enough clock; tests move it. */
-  readonly now: () => number;
+  readonly clock: Clock;
 }
 
 /**
- * One access token shared by every caller of an adapter: handed out until `marginSeconds` before
+ * One access token shared by every caller of an adapter: handed out until `margin` before
  * it expires, refreshed by one request at a time (concurrent callers wait for the same refresh),
  * and dropped when the server refuses it.
  */
@@ -27,10 +29,10 @@ export class TokenCache {
 
   constructor(private readonly options: TokenCacheOptions) {}
 
-  /** A token usable for at least `marginSeconds` more. */
+  /** A token usable for at least `margin` more. */
   get(): Promise<string> {
     const current = this.current;
-    if (current !== undefined && this.options.now() < current.usableUntil)
+    if (current !== undefined && this.options.clock.now().getTime() < current.usableUntil)
       return Promise.resolve(current.token);
     return this.refresh();
   }
@@ -52,7 +54,8 @@ export class TokenCache {
         const lifetime = issued.expiresInSeconds ?? this.options.defaultLifetimeSeconds;
         this.current = {
           token: issued.token,
-          usableUntil: this.options.now() + (lifetime - this.options.marginSeconds) * 1000,
+          usableUntil:
+            this.options.clock.now().getTime() + lifetime * 1000 - Duration.toMillis(this.options.margin),
         };
         return issued.token;
       })

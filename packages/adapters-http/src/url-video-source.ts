@@ -1,10 +1,11 @@
-import type { OpenedSource, VideoSource } from "@ovs/domain";
-import { SourceRejected, SourceUnavailable } from "@ovs/domain";
+import type { VideoSource } from "@ovs/domain";
+import { SourceRejected } from "@ovs/domain";
 import contentDisposition from "content-disposition";
-import { Effect } from "effect";
+import { Duration, Schema } from "effect";
 import { Agent, request } from "undici";
 import {
   addressPolicy,
+  CidrRange,
   ForbiddenAddressError,
   guardedConnector,
   systemResolver,
@@ -14,41 +15,47 @@ import {
   describeTransportFailure,
   discardBody,
   headerValue,
-  isTransientStatus,
-  positiveMilliseconds,
+  PositiveInt,
   readTextUpTo,
-  retryAfterSeconds,
+  timeoutOr,
   type ResponseHeaders,
 } from "./http-support.js";
-import { baseName, contentTypeOfName, nameFromUrl, sourceBody } from "./source-body.js";
+import { baseName, contentTypeOfName, nameFromUrl } from "./source-body.js";
+import { answerFailure, openWith, sourceFailure, type Download } from "./source-download.js";
 
-/** Settings of the plain-URL video source; the README lists the environment names the app reads. */
-export interface UrlVideoSourceConfig {
+const DEFAULT_USER_AGENT = "OVS video ingest";
+
+/** Settings of the plain-URL video source; the root README lists the environment names the app reads. */
+export const UrlVideoSourceSettings = Schema.Struct({
   /** Largest file accepted, in bytes; checked against `Content-Length` and while streaming. */
-  readonly maxBytes: number;
+  maxBytes: PositiveInt,
   /** Accept `http:` URLs too; `https:` only otherwise. */
-  readonly allowHttp?: boolean;
+  allowHttp: Schema.optionalWith(Schema.Boolean, { exact: true, default: () => false }),
   /**
    * CIDR ranges exempted from the refusal of private, loopback and link-local addresses (the
    * local profile and tests serve files from `127.0.0.0/8`). Empty by default.
    */
-  readonly allowedAddressRanges?: ReadonlyArray<string>;
-  /** Redirects followed before giving up; each hop is checked like the first. Default 5. */
-  readonly maxRedirects?: number;
-  /** Default 30 s. */
-  readonly connectTimeoutMs?: number;
-  /** Time allowed until the response headers arrive. Default 60 s. */
-  readonly headersTimeoutMs?: number;
-  /** Longest pause between two pieces of the body. Default 300 s (upstream's Dropbox read timeout). */
-  readonly idleReadTimeoutMs?: number;
-  /** How host names are resolved; tests map names to addresses without touching DNS. */
-  readonly resolveHostname?: HostResolver;
-  readonly userAgent?: string;
-}
+  allowedAddressRanges: Schema.optionalWith(Schema.Array(CidrRange), { exact: true, default: () => [] }),
+  /** Redirects followed before giving up; each hop is checked like the first. 5 by default. */
+  maxRedirects: Schema.optionalWith(Schema.NonNegativeInt, { exact: true, default: () => 5 }),
+  /** 30 s by default. */
+  connectTimeout: timeoutOr(Duration.seconds(30)),
+  /** Time allowed until the response headers arrive; 60 s by default. */
+  headersTimeout: timeoutOr(Duration.seconds(60)),
+  /** Longest pause between two pieces of the body; 300 s by default (upstream's Dropbox read timeout). */
+  idleReadTimeout: timeoutOr(Duration.seconds(300)),
+  userAgent: Schema.optionalWith(Schema.String, { exact: true, default: () => DEFAULT_USER_AGENT }),
+}).annotations({ identifier: "UrlVideoSourceSettings" });
+
+export type UrlVideoSourceSettings = typeof UrlVideoSourceSettings.Type;
+/** The settings as the app gives them, defaults left out. */
+export type UrlVideoSourceSettingsInput = typeof UrlVideoSourceSettings.Encoded;
+
+/** Checks the settings and fills in the defaults; throws a `ParseError` naming every field that is wrong. */
+export const makeUrlVideoSourceSettings: (input: UrlVideoSourceSettingsInput) => UrlVideoSourceSettings =
+  Schema.decodeSync(UrlVideoSourceSettings, { errors: "all" });
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-
-const DEFAULT_USER_AGENT = "OVS video ingest";
 
 const describeHop = (original: string, current: URL): string =>
   current.href === original ? "" : ` (after redirects, at ${current.href})`;
@@ -88,38 +95,26 @@ const contentLengthOf = (headers: ResponseHeaders): number | null => {
  */
 export class UrlVideoSource implements VideoSource {
   private readonly agent: Agent;
-  private readonly maxRedirects: number;
   private readonly allowedProtocols: ReadonlySet<string>;
-  private readonly userAgent: string;
 
-  constructor(private readonly config: UrlVideoSourceConfig) {
-    if (!Number.isSafeInteger(config.maxBytes) || config.maxBytes <= 0) {
-      throw new RangeError("maxBytes must be a positive integer");
-    }
-    this.maxRedirects = config.maxRedirects ?? 5;
-    this.allowedProtocols = new Set(config.allowHttp === true ? ["https:", "http:"] : ["https:"]);
-    this.userAgent = config.userAgent ?? DEFAULT_USER_AGENT;
-    const idleReadTimeoutMs = positiveMilliseconds(config.idleReadTimeoutMs, 300_000, "idleReadTimeoutMs");
+  /** `resolveHostname` answers for DNS; tests map names to addresses with it. */
+  constructor(
+    private readonly settings: UrlVideoSourceSettings,
+    resolveHostname: HostResolver = systemResolver,
+  ) {
+    this.allowedProtocols = new Set(settings.allowHttp ? ["https:", "http:"] : ["https:"]);
     this.agent = new Agent({
       connect: guardedConnector({
-        verdictOf: addressPolicy(config.allowedAddressRanges ?? []),
-        resolve: config.resolveHostname ?? systemResolver,
-        connectTimeoutMs: positiveMilliseconds(config.connectTimeoutMs, 30_000, "connectTimeoutMs"),
+        verdictOf: addressPolicy(settings.allowedAddressRanges),
+        resolve: resolveHostname,
+        connectTimeoutMs: Duration.toMillis(settings.connectTimeout),
       }),
-      headersTimeout: positiveMilliseconds(config.headersTimeoutMs, 60_000, "headersTimeoutMs"),
-      bodyTimeout: idleReadTimeoutMs,
+      headersTimeout: Duration.toMillis(settings.headersTimeout),
+      bodyTimeout: Duration.toMillis(settings.idleReadTimeout),
     });
   }
 
-  open(url: string): Effect.Effect<OpenedSource, SourceUnavailable | SourceRejected> {
-    return Effect.tryPromise({
-      try: () => this.follow(url),
-      catch: (error) =>
-        error instanceof SourceRejected || error instanceof SourceUnavailable
-          ? error
-          : new SourceUnavailable({ url, reason: describeTransportFailure(error).reason }),
-    });
-  }
+  readonly open = openWith((url) => this.follow(url));
 
   /** Closes the connections this source keeps open. */
   close(): Promise<void> {
@@ -146,7 +141,7 @@ export class UrlVideoSource implements VideoSource {
     return parsed;
   }
 
-  private async follow(original: string): Promise<OpenedSource> {
+  private async follow(original: string): Promise<Download> {
     let current = this.checkedUrl(original, original);
     for (let redirects = 0; ; redirects += 1) {
       let response;
@@ -154,7 +149,7 @@ export class UrlVideoSource implements VideoSource {
         response = await request(current, {
           dispatcher: this.agent,
           method: "GET",
-          headers: { "user-agent": this.userAgent, accept: "*/*" },
+          headers: { "user-agent": this.settings.userAgent, accept: "*/*" },
         });
       } catch (error) {
         if (error instanceof ForbiddenAddressError) {
@@ -164,10 +159,7 @@ export class UrlVideoSource implements VideoSource {
           });
         }
         const { transient, reason } = describeTransportFailure(error);
-        const described = `${reason}${describeHop(original, current)}`;
-        throw transient
-          ? new SourceUnavailable({ url: original, reason: described })
-          : new SourceRejected({ url: original, reason: described });
+        throw sourceFailure(original, transient, `${reason}${describeHop(original, current)}`);
       }
       const { statusCode, headers, body } = response;
 
@@ -177,8 +169,11 @@ export class UrlVideoSource implements VideoSource {
         if (location === undefined) {
           throw new SourceRejected({ url: original, reason: `answered ${statusCode} without a Location` });
         }
-        if (redirects >= this.maxRedirects) {
-          throw new SourceRejected({ url: original, reason: `more than ${this.maxRedirects} redirects` });
+        if (redirects >= this.settings.maxRedirects) {
+          throw new SourceRejected({
+            url: original,
+            reason: `more than ${this.settings.maxRedirects} redirects`,
+          });
         }
         current = this.checkedUrl(original, location, current);
         continue;
@@ -186,30 +181,21 @@ export class UrlVideoSource implements VideoSource {
 
       if (statusCode < 200 || statusCode > 299) {
         const text = await readTextUpTo(body, 512);
-        const reason = `answered ${statusCode}${describeHop(original, current)}${text.trim() === "" ? "" : `: ${text.trim()}`}`;
-        if (!isTransientStatus(statusCode)) throw new SourceRejected({ url: original, reason });
-        const retryAfter = retryAfterSeconds(headerValue(headers, "retry-after"));
-        throw new SourceUnavailable({
-          url: original,
-          reason,
-          ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }),
-        });
+        throw answerFailure(
+          original,
+          statusCode,
+          headers,
+          `answered ${statusCode}${describeHop(original, current)}${text.trim() === "" ? "" : `: ${text.trim()}`}`,
+        );
       }
 
-      const size = contentLengthOf(headers);
-      if (size !== null && size > this.config.maxBytes) {
-        discardBody(body);
-        throw new SourceRejected({
-          url: original,
-          reason: `the file is ${size} bytes, more than the limit of ${this.config.maxBytes}`,
-        });
-      }
       const name = nameFromDisposition(headers) ?? nameFromUrl(current, "video");
       return {
         name,
-        size,
+        size: contentLengthOf(headers),
         contentType: mediaTypeOf(headers) ?? contentTypeOfName(name),
-        body: sourceBody({ body, url: original, maxBytes: this.config.maxBytes, expectedBytes: size }),
+        body,
+        maxBytes: this.settings.maxBytes,
       };
     }
   }

@@ -1,26 +1,35 @@
 import { createHash, randomBytes } from "node:crypto";
-import { Effect, Redacted } from "effect";
+import type { Clock } from "@ovs/domain";
+import { Duration, Effect, Redacted } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { describeVideoSourceContract, failureOf, patternedBytes } from "@ovs/domain/testing";
+import { failureOf, patternedBytes } from "@ovs/domain/testing";
+import { describeVideoSourceContract } from "@ovs/domain/contracts";
 import {
   DropboxVideoSource,
   isDropboxSharedLink,
-  type DropboxVideoSourceConfig,
-} from "./dropbox-video-source.js";
-import { chunksOf, FakeDropbox } from "./test-support/fake-dropbox.js";
+  makeDropboxVideoSourceSettings,
+  type DropboxVideoSourceSettingsInput,
+} from "../src/dropbox-video-source.js";
+import { chunksOf, FakeDropbox } from "./support/fake-dropbox.js";
+
+const wallClock: Clock = { now: () => new Date() };
 
 const sourceFor = (
   dropbox: FakeDropbox,
-  overrides: Partial<DropboxVideoSourceConfig> = {},
+  overrides: Partial<DropboxVideoSourceSettingsInput> = {},
+  clock: Clock = wallClock,
 ): DropboxVideoSource =>
-  new DropboxVideoSource({
-    appKey: dropbox.appKey,
-    appSecret: Redacted.make(dropbox.appSecret),
-    refreshToken: Redacted.make(dropbox.refreshToken),
-    tokenUrl: dropbox.tokenUrl,
-    contentApiUrl: dropbox.contentApiUrl,
-    ...overrides,
-  });
+  new DropboxVideoSource(
+    makeDropboxVideoSourceSettings({
+      appKey: dropbox.appKey,
+      appSecret: Redacted.make(dropbox.appSecret),
+      refreshToken: Redacted.make(dropbox.refreshToken),
+      tokenUrl: dropbox.tokenUrl,
+      contentApiUrl: dropbox.contentApiUrl,
+      ...overrides,
+    }),
+    clock,
+  );
 
 describeVideoSourceContract("Dropbox against a local Dropbox", async () => {
   const dropbox = await FakeDropbox.start();
@@ -63,7 +72,7 @@ describe("DropboxVideoSource", () => {
 
   beforeAll(async () => {
     dropbox = await FakeDropbox.start();
-    source = sourceFor(dropbox, { idleReadTimeoutMs: 1_000 });
+    source = sourceFor(dropbox, { idleReadTimeout: Duration.seconds(1) });
   });
 
   afterAll(async () => {
@@ -173,7 +182,7 @@ describe("DropboxVideoSource", () => {
     const fresh = await FakeDropbox.start();
     fresh.tokenLifetimeSeconds = 3600;
     let now = 0;
-    const timed = sourceFor(fresh, { now: () => now });
+    const timed = sourceFor(fresh, {}, { now: () => new Date(now) });
     try {
       const link = fresh.serve(fresh.newLink("timed.mp4"), {
         kind: "file",

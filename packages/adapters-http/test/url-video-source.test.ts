@@ -2,14 +2,19 @@ import { createHash, randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { Effect } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectBytes, describeVideoSourceContract, failureOf, patternedBytes } from "@ovs/domain/testing";
-import { addressPolicy, type HostResolver } from "./address-guard.js";
+import { collectBytes, failureOf, patternedBytes } from "@ovs/domain/testing";
+import { describeVideoSourceContract } from "@ovs/domain/contracts";
+import { addressPolicy, type HostResolver } from "../src/address-guard.js";
 import {
   startLoopbackServer,
   writeWithBackpressure,
   type LoopbackServer,
-} from "./test-support/loopback-server.js";
-import { UrlVideoSource, type UrlVideoSourceConfig } from "./url-video-source.js";
+} from "./support/loopback-server.js";
+import {
+  makeUrlVideoSourceSettings,
+  UrlVideoSource,
+  type UrlVideoSourceSettingsInput,
+} from "../src/url-video-source.js";
 
 /** What a path on the test file server answers. */
 type Route =
@@ -103,14 +108,16 @@ class FileServer {
 }
 
 /** Serving real files from loopback needs loopback allowed explicitly. */
-const loopbackAllowed: Partial<UrlVideoSourceConfig> = {
+const loopbackAllowed: Partial<UrlVideoSourceSettingsInput> = {
   allowHttp: true,
   allowedAddressRanges: ["127.0.0.0/8"],
 };
 
 describeVideoSourceContract("plain URLs against a local file server", async () => {
   const files = await FileServer.start();
-  const source = new UrlVideoSource({ maxBytes: 100 * 1024 * 1024, ...loopbackAllowed });
+  const source = new UrlVideoSource(
+    makeUrlVideoSourceSettings({ maxBytes: 100 * 1024 * 1024, ...loopbackAllowed }),
+  );
   return {
     source,
     serve: async (file) =>
@@ -156,14 +163,12 @@ describe("UrlVideoSource", () => {
 
   beforeAll(async () => {
     files = await FileServer.start();
-    open = new UrlVideoSource({
-      maxBytes: 10_000,
-      maxRedirects: 5,
-      ...loopbackAllowed,
-      resolveHostname: resolver,
-    });
+    open = new UrlVideoSource(
+      makeUrlVideoSourceSettings({ maxBytes: 10_000, maxRedirects: 5, ...loopbackAllowed }),
+      resolver,
+    );
     // The production default: no exemptions. http is allowed only so the refusal is about the address.
-    guarded = new UrlVideoSource({ maxBytes: 10_000, allowHttp: true, resolveHostname: resolver });
+    guarded = new UrlVideoSource(makeUrlVideoSourceSettings({ maxBytes: 10_000, allowHttp: true }), resolver);
   });
 
   afterAll(async () => {
@@ -247,7 +252,9 @@ describe("UrlVideoSource", () => {
   });
 
   it("accepts only https unless http is enabled, also on redirects", async () => {
-    const httpsOnly = new UrlVideoSource({ maxBytes: 10, allowedAddressRanges: ["127.0.0.0/8"] });
+    const httpsOnly = new UrlVideoSource(
+      makeUrlVideoSourceSettings({ maxBytes: 10, allowedAddressRanges: ["127.0.0.0/8"] }),
+    );
     try {
       expect(await failureOf(httpsOnly.open("http://example.com/video.mp4"))).toMatchObject({
         _tag: "SourceRejected",
@@ -299,7 +306,7 @@ describe("UrlVideoSource", () => {
     };
     const expected = createHash("sha256");
     for (const chunk of chunks()) expected.update(chunk);
-    const large = new UrlVideoSource({ maxBytes: size, ...loopbackAllowed });
+    const large = new UrlVideoSource(makeUrlVideoSourceSettings({ maxBytes: size, ...loopbackAllowed }));
     try {
       const opened = await Effect.runPromise(large.open(files.route({ kind: "generated", size, chunks })));
       const baseline = process.memoryUsage().rss;

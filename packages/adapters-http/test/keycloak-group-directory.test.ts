@@ -1,27 +1,38 @@
-import type { GroupName } from "@ovs/domain";
-import { Effect, Redacted } from "effect";
+import type { Clock, GroupName } from "@ovs/domain";
+import { Duration, Effect, Redacted } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { describeGroupDirectoryContract, failureOf } from "@ovs/domain/testing";
-import { KeycloakGroupDirectory, type KeycloakGroupDirectoryConfig } from "./keycloak-group-directory.js";
+import { failureOf } from "@ovs/domain/testing";
+import { describeGroupDirectoryContract } from "@ovs/domain/contracts";
+import {
+  KeycloakGroupDirectory,
+  makeKeycloakGroupDirectorySettings,
+  type KeycloakGroupDirectorySettingsInput,
+} from "../src/keycloak-group-directory.js";
 import {
   FakeKeycloakAdmin,
   REALM,
   SERVICE_CLIENT_ID,
   SERVICE_CLIENT_SECRET,
-} from "./test-support/fake-keycloak-admin.js";
+} from "./support/fake-keycloak-admin.js";
+
+const wallClock: Clock = { now: () => new Date() };
 
 const directoryFor = (
   keycloak: FakeKeycloakAdmin,
-  overrides: Partial<KeycloakGroupDirectoryConfig> = {},
+  overrides: Partial<KeycloakGroupDirectorySettingsInput> = {},
+  clock: Clock = wallClock,
 ): KeycloakGroupDirectory =>
-  new KeycloakGroupDirectory({
-    serverUrl: keycloak.serverUrl,
-    realm: REALM,
-    clientId: SERVICE_CLIENT_ID,
-    clientSecret: Redacted.make(SERVICE_CLIENT_SECRET),
-    allowInsecureRequests: true,
-    ...overrides,
-  });
+  new KeycloakGroupDirectory(
+    makeKeycloakGroupDirectorySettings({
+      serverUrl: keycloak.serverUrl,
+      realm: REALM,
+      clientId: SERVICE_CLIENT_ID,
+      clientSecret: Redacted.make(SERVICE_CLIENT_SECRET),
+      allowInsecureRequests: true,
+      ...overrides,
+    }),
+    clock,
+  );
 
 const group = (name: string): GroupName => name as GroupName;
 
@@ -80,7 +91,7 @@ describe("KeycloakGroupDirectory", () => {
     const fresh = await FakeKeycloakAdmin.start();
     try {
       fresh.addGroup("g1");
-      const directory = directoryFor(fresh, { cacheTtlMs: 0 });
+      const directory = directoryFor(fresh, { cacheTtl: Duration.zero });
       await Promise.all([1, 2, 3].map(() => Effect.runPromise(directory.groupExists(group("g1")))));
       await Effect.runPromise(directory.membersOf(group("g1")));
       expect(fresh.tokenRequests).toBe(1);
@@ -90,7 +101,7 @@ describe("KeycloakGroupDirectory", () => {
   });
 
   it("renews the token on a 401 and retries once", async () => {
-    const directory = directoryFor(keycloak, { cacheTtlMs: 0 });
+    const directory = directoryFor(keycloak, { cacheTtl: Duration.zero });
     await Effect.runPromise(directory.groupExists(group("Faculty")));
     const tokensBefore = keycloak.tokenRequests;
     keycloak.expireTokens();
@@ -99,14 +110,14 @@ describe("KeycloakGroupDirectory", () => {
   });
 
   it("gives up after a second 401, permanently", async () => {
-    const directory = directoryFor(keycloak, { cacheTtlMs: 0 });
+    const directory = directoryFor(keycloak, { cacheTtl: Duration.zero });
     keycloak.scriptedStatuses.push(401, 401);
     const failure = await failureOf(directory.groupExists(group("Faculty")));
     expect(failure).toMatchObject({ _tag: "DirectoryFailure", operation: "groupExists", transient: false });
   });
 
   it("reports 503 as transient and 403 as permanent", async () => {
-    const directory = directoryFor(keycloak, { cacheTtlMs: 0 });
+    const directory = directoryFor(keycloak, { cacheTtl: Duration.zero });
     keycloak.scriptedStatuses.push(503);
     expect(await failureOf(directory.membersOf(group("Faculty")))).toMatchObject({ transient: true });
     keycloak.scriptedStatuses.push(403);
@@ -135,7 +146,11 @@ describe("KeycloakGroupDirectory", () => {
 
   it("caches answers briefly and asks again once they are stale", async () => {
     let now = 0;
-    const directory = directoryFor(keycloak, { cacheTtlMs: 30_000, now: () => now });
+    const directory = directoryFor(
+      keycloak,
+      { cacheTtl: Duration.seconds(30) },
+      { now: () => new Date(now) },
+    );
     const before = keycloak.adminRequests.length;
     await Promise.all([
       Effect.runPromise(directory.groupExists(group("physics-admins"))),
@@ -153,7 +168,7 @@ describe("KeycloakGroupDirectory", () => {
   });
 
   it("does not cache failures", async () => {
-    const directory = directoryFor(keycloak, { cacheTtlMs: 30_000 });
+    const directory = directoryFor(keycloak, { cacheTtl: Duration.seconds(30) });
     keycloak.scriptedStatuses.push(503);
     expect(await failureOf(directory.groupExists(group("Faculty")))).toMatchObject({ transient: true });
     expect(await Effect.runPromise(directory.groupExists(group("Faculty")))).toBe(true);

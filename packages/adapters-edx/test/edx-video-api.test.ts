@@ -1,25 +1,33 @@
-import type { EdxEndpoint, EdxVideoPayload } from "@ovs/domain";
+import type { Clock, EdxEndpoint, EdxVideoPayload } from "@ovs/domain";
 import { redactedSecret } from "@ovs/domain";
-import {
-  anEdxEndpoint,
-  anEdxVideoPayload,
-  describeEdxVideoApiContract,
-  failureOf,
-} from "@ovs/domain/testing";
-import { Effect, Redacted } from "effect";
+import { anEdxEndpoint, anEdxVideoPayload, failureOf } from "@ovs/domain/testing";
+import { describeEdxVideoApiContract } from "@ovs/domain/contracts";
+import { Duration, Effect, Redacted } from "effect";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { EdxvalVideoApi, type EdxVideoApiConfig } from "./edx-video-api.js";
-import { EDX_CLIENT_ID, EDX_CLIENT_SECRET, FakeEdxval } from "./test-support/fake-edxval.js";
+import {
+  EdxvalVideoApi,
+  makeEdxvalVideoApiSettings,
+  type EdxvalVideoApiSettingsInput,
+} from "../src/edx-video-api.js";
+import { EDX_CLIENT_ID, EDX_CLIENT_SECRET, FakeEdxval } from "./support/fake-edxval.js";
 
 const credentials = { clientId: redactedSecret(EDX_CLIENT_ID), secretKey: redactedSecret(EDX_CLIENT_SECRET) };
 
 /** Fast retries so the tests do not wait on real backoff. */
-const quick: EdxVideoApiConfig = { retryBaseDelayMs: 5, retryMaxDelayMs: 20, requestTimeoutMs: 2_000 };
+const quickInput = {
+  retryBaseDelay: Duration.millis(5),
+  retryMaxDelay: Duration.millis(20),
+  requestTimeout: Duration.seconds(2),
+} satisfies EdxvalVideoApiSettingsInput;
+const quick = makeEdxvalVideoApiSettings(quickInput);
+const quickWith = (input: EdxvalVideoApiSettingsInput) =>
+  makeEdxvalVideoApiSettings({ ...quickInput, ...input });
+const wallClock: Clock = { now: () => new Date() };
 
 describeEdxVideoApiContract("edxval against a local edX", async () => {
   const edx = await FakeEdxval.start();
   return {
-    api: new EdxvalVideoApi(quick),
+    api: new EdxvalVideoApi(quick, wallClock),
     endpoint: anEdxEndpoint(edx.origin, credentials),
     encodingsOf: async (id) => edx.videos.get(id)?.encoded_videos,
     dispose: () => edx.close(),
@@ -44,7 +52,7 @@ describe("EdxvalVideoApi", () => {
 
   it("asks for a JWT with client credentials in the form, exactly as upstream", async () => {
     const before = edx.requestsOf("token").length;
-    await post(new EdxvalVideoApi(quick));
+    await post(new EdxvalVideoApi(quick, wallClock));
     const [token] = edx.requestsOf("token").slice(before);
     expect(token?.method).toBe("POST");
     expect(token?.path).toBe("/oauth2/access_token/");
@@ -61,7 +69,10 @@ describe("EdxvalVideoApi", () => {
   it("POSTs the create body field by field to the videos URL with Authorization: JWT", async () => {
     const payload = anEdxVideoPayload();
     const before = edx.requestsOf("POST").length;
-    expect(await post(new EdxvalVideoApi(quick), payload)).toEqual({ _tag: "Created", status: 201 });
+    expect(await post(new EdxvalVideoApi(quick, wallClock), payload)).toEqual({
+      _tag: "Created",
+      status: 201,
+    });
     const [request] = edx.requestsOf("POST").slice(before);
     expect(request?.path).toBe("/api/val/v0/videos/");
     expect(request?.headers["authorization"]).toMatch(/^JWT eyJ\.fake-jwt-\d+$/);
@@ -81,7 +92,7 @@ describe("EdxvalVideoApi", () => {
   });
 
   it("PATCHes an existing video (edxval's 400) with both encodings and no courses", async () => {
-    const api = new EdxvalVideoApi(quick);
+    const api = new EdxvalVideoApi(quick, wallClock);
     const payload = anEdxVideoPayload();
     await post(api, payload);
     const beforePatch = edx.requestsOf("PATCH").length;
@@ -110,7 +121,7 @@ describe("EdxvalVideoApi", () => {
     const lms = await FakeEdxval.start("/lms/api/val/v0/videos/");
     try {
       const withPath = anEdxEndpoint(`${lms.origin}/lms/`, credentials);
-      expect(await post(new EdxvalVideoApi(quick), anEdxVideoPayload(), withPath)).toMatchObject({
+      expect(await post(new EdxvalVideoApi(quick, wallClock), anEdxVideoPayload(), withPath)).toMatchObject({
         _tag: "Created",
       });
       expect(lms.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
@@ -129,7 +140,7 @@ describe("EdxvalVideoApi", () => {
         { url: "https://cdn.ovs.test/b.m3u8", file_size: 0, bitrate: 0, profile: "hls" },
       ],
     });
-    const result = await post(new EdxvalVideoApi(quick), payload);
+    const result = await post(new EdxvalVideoApi(quick, wallClock), payload);
     expect(result).toEqual({
       _tag: "Rejected",
       status: 400,
@@ -142,7 +153,7 @@ describe("EdxvalVideoApi", () => {
       const posts = edx.requestsOf("POST").length;
       const patches = edx.requestsOf("PATCH").length;
       edx.script("POST", { status, body: JSON.stringify({ detail: `scripted ${status}` }) });
-      expect(await post(new EdxvalVideoApi(quick))).toEqual({
+      expect(await post(new EdxvalVideoApi(quick, wallClock))).toEqual({
         _tag: "Rejected",
         status,
         body: JSON.stringify({ detail: `scripted ${status}` }),
@@ -158,7 +169,7 @@ describe("EdxvalVideoApi", () => {
       body: "<html><body>Forbidden</body></html>",
       contentType: "text/html; charset=utf-8",
     });
-    expect(await post(new EdxvalVideoApi(quick))).toEqual({
+    expect(await post(new EdxvalVideoApi(quick, wallClock))).toEqual({
       _tag: "Rejected",
       status: 403,
       body: "(HTML body ignored)",
@@ -168,7 +179,7 @@ describe("EdxvalVideoApi", () => {
   it("retries a 503 with backoff and then succeeds", async () => {
     const posts = edx.requestsOf("POST").length;
     edx.script("POST", { status: 503, body: "{}" }, { status: 502, body: "{}" });
-    expect(await post(new EdxvalVideoApi(quick))).toMatchObject({ _tag: "Created" });
+    expect(await post(new EdxvalVideoApi(quick, wallClock))).toMatchObject({ _tag: "Created" });
     expect(edx.requestsOf("POST").length).toBe(posts + 3);
   });
 
@@ -176,7 +187,7 @@ describe("EdxvalVideoApi", () => {
     const posts = edx.requestsOf("POST").length;
     edx.script("POST", ...Array.from({ length: 4 }, () => ({ status: 503, body: "{}" })));
     const failure = await failureOf(
-      new EdxvalVideoApi({ ...quick, maxAttempts: 4 }).postVideo(endpoint, anEdxVideoPayload()),
+      new EdxvalVideoApi(quickWith({ maxAttempts: 4 }), wallClock).postVideo(endpoint, anEdxVideoPayload()),
     );
     expect(failure).toMatchObject({
       _tag: "EdxFailure",
@@ -188,7 +199,7 @@ describe("EdxvalVideoApi", () => {
   });
 
   it("retries a PATCH that fails with a 5xx", async () => {
-    const api = new EdxvalVideoApi(quick);
+    const api = new EdxvalVideoApi(quick, wallClock);
     const payload = anEdxVideoPayload();
     await post(api, payload);
     edx.script("PATCH", { status: 500, body: "{}" });
@@ -196,7 +207,10 @@ describe("EdxvalVideoApi", () => {
   });
 
   it("retries a request that times out, then reports the timeout as transient", async () => {
-    const api = new EdxvalVideoApi({ ...quick, requestTimeoutMs: 100, maxAttempts: 2 });
+    const api = new EdxvalVideoApi(
+      quickWith({ requestTimeout: Duration.millis(100), maxAttempts: 2 }),
+      wallClock,
+    );
     edx.script("POST", { stallMs: 400 });
     expect(await post(api)).toMatchObject({ _tag: "Created" });
     edx.script("POST", { stallMs: 400 }, { stallMs: 400 });
@@ -206,7 +220,7 @@ describe("EdxvalVideoApi", () => {
   });
 
   it("renews the token once when edX answers 401", async () => {
-    const api = new EdxvalVideoApi(quick);
+    const api = new EdxvalVideoApi(quick, wallClock);
     await post(api);
     const tokens = edx.requestsOf("token").length;
     edx.expireTokens();
@@ -219,7 +233,9 @@ describe("EdxvalVideoApi", () => {
       clientId: redactedSecret(EDX_CLIENT_ID),
       secretKey: redactedSecret("wrong-secret-xyz"),
     });
-    const failure = await failureOf(new EdxvalVideoApi(quick).postVideo(wrong, anEdxVideoPayload()));
+    const failure = await failureOf(
+      new EdxvalVideoApi(quick, wallClock).postVideo(wrong, anEdxVideoPayload()),
+    );
     expect(failure).toMatchObject({
       transient: false,
       reason: "the token endpoint answered 401 (invalid_client)",
@@ -229,7 +245,7 @@ describe("EdxvalVideoApi", () => {
 
   it("retries a token endpoint outage", async () => {
     edx.script("token", { status: 503, body: "{}" });
-    expect(await post(new EdxvalVideoApi(quick))).toMatchObject({ _tag: "Created" });
+    expect(await post(new EdxvalVideoApi(quick, wallClock))).toMatchObject({ _tag: "Created" });
   });
 
   describe("token caching", () => {
@@ -248,7 +264,7 @@ describe("EdxvalVideoApi", () => {
 
     it("reuses the token until a minute before it expires, then renews it", async () => {
       let now = Date.parse("2026-03-01T12:00:00Z");
-      const api = new EdxvalVideoApi({ ...quick, now: () => now });
+      const api = new EdxvalVideoApi(quick, { now: () => new Date(now) });
       await post(api, anEdxVideoPayload(), target);
       now += (3600 - 61) * 1000;
       await post(api, anEdxVideoPayload(), target);
@@ -259,7 +275,7 @@ describe("EdxvalVideoApi", () => {
     });
 
     it("shares one token request between concurrent posts", async () => {
-      const api = new EdxvalVideoApi(quick);
+      const api = new EdxvalVideoApi(quick, wallClock);
       await Promise.all(Array.from({ length: 6 }, () => post(api, anEdxVideoPayload(), target)));
       expect(fresh.requestsOf("token")).toHaveLength(1);
       const tokens = new Set(fresh.requestsOf("POST").map((request) => request.headers["authorization"]));
@@ -270,12 +286,8 @@ describe("EdxvalVideoApi", () => {
       const now = Date.parse("2026-03-01T12:00:00Z");
       fresh.acceptToken("stored-token");
       const issued: Array<{ token: string; expiresAt: Date }> = [];
-      const api = new EdxvalVideoApi({
-        ...quick,
-        now: () => now,
-        onTokenIssued: (_endpoint, token) => {
-          issued.push({ token: Redacted.value(token.accessToken), expiresAt: token.expiresAt });
-        },
+      const api = new EdxvalVideoApi(quick, { now: () => new Date(now) }, (_endpoint, token) => {
+        issued.push({ token: Redacted.value(token.accessToken), expiresAt: token.expiresAt });
       });
       const stored = {
         ...target,
@@ -289,12 +301,12 @@ describe("EdxvalVideoApi", () => {
 
       const nearlyExpired = { ...stored, accessTokenExpiresAt: new Date(now + 30_000) };
       await post(
-        new EdxvalVideoApi({
-          ...quick,
-          now: () => now,
-          onTokenIssued: (_e, token) =>
+        new EdxvalVideoApi(
+          quick,
+          { now: () => new Date(now) },
+          (_e, token) =>
             void issued.push({ token: Redacted.value(token.accessToken), expiresAt: token.expiresAt }),
-        }),
+        ),
         anEdxVideoPayload(),
         nearlyExpired,
       );
@@ -311,7 +323,7 @@ describe("EdxvalVideoApi", () => {
       }),
     );
     try {
-      const api = new EdxvalVideoApi(quick);
+      const api = new EdxvalVideoApi(quick, wallClock);
       await post(api);
       edx.script(
         "POST",

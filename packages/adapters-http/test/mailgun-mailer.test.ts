@@ -1,14 +1,19 @@
 import type { ServerResponse } from "node:http";
-import { Effect, Redacted } from "effect";
+import { Duration, Effect, Redacted } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { describeMailerContract, failureOf } from "@ovs/domain/testing";
-import { MailgunMailer, type MailgunMailerConfig } from "./mailgun-mailer.js";
+import { failureOf } from "@ovs/domain/testing";
+import { describeMailerContract } from "@ovs/domain/contracts";
+import {
+  MailgunMailer,
+  makeMailgunMailerSettings,
+  type MailgunMailerSettingsInput,
+} from "../src/mailgun-mailer.js";
 import {
   readRequestText,
   sendJson,
   startLoopbackServer,
   type LoopbackServer,
-} from "./test-support/loopback-server.js";
+} from "./support/loopback-server.js";
 
 const API_KEY = "key-fake-mailgun-0123456789";
 const DOMAIN_PATH = "/v3/mg.example.edu";
@@ -93,7 +98,9 @@ class FakeMailgun {
 describeMailerContract("Mailgun against a local Mailgun", async () => {
   const mailgun = await FakeMailgun.start();
   return {
-    mailer: new MailgunMailer({ apiUrl: mailgun.apiUrl, apiKey: Redacted.make(API_KEY) }),
+    mailer: new MailgunMailer(
+      makeMailgunMailerSettings({ apiUrl: mailgun.apiUrl, apiKey: Redacted.make(API_KEY) }),
+    ),
     deliveries: async () => mailgun.deliveries,
     dispose: () => mailgun.close(),
   };
@@ -101,13 +108,15 @@ describeMailerContract("Mailgun against a local Mailgun", async () => {
 
 describe("MailgunMailer", () => {
   let mailgun: FakeMailgun;
-  const mailerWith = (overrides: Partial<MailgunMailerConfig> = {}): MailgunMailer =>
-    new MailgunMailer({
-      apiUrl: mailgun.apiUrl,
-      apiKey: Redacted.make(API_KEY),
-      timeoutMs: 2_000,
-      ...overrides,
-    });
+  const mailerWith = (overrides: Partial<MailgunMailerSettingsInput> = {}): MailgunMailer =>
+    new MailgunMailer(
+      makeMailgunMailerSettings({
+        apiUrl: mailgun.apiUrl,
+        apiKey: Redacted.make(API_KEY),
+        timeout: Duration.seconds(2),
+        ...overrides,
+      }),
+    );
   const message = {
     from: "ODL Video <video-support@example.edu>",
     to: ["ada@example.edu", "grace@example.edu"],
@@ -213,7 +222,7 @@ describe("MailgunMailer", () => {
   it("gives up after the timeout with a transient failure", async () => {
     mailgun.stallMs = 1_000;
     try {
-      const failure = await failureOf(mailerWith({ timeoutMs: 100 }).send(message));
+      const failure = await failureOf(mailerWith({ timeout: Duration.millis(100) }).send(message));
       expect(failure).toMatchObject({ transient: true });
       expect(failure.reason).toContain("timed out");
     } finally {

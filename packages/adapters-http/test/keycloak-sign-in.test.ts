@@ -1,25 +1,35 @@
 import { Effect, Redacted } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failureOf } from "@ovs/domain/testing";
-import { KeycloakSignIn, type KeycloakSignInConfig, type PendingSignIn } from "./keycloak-sign-in.js";
+import {
+  KeycloakSignIn,
+  makeKeycloakSignInSettings,
+  type KeycloakSignInSettingsInput,
+  type PendingSignIn,
+} from "../src/keycloak-sign-in.js";
 import {
   CLIENTS,
   signInThroughIssuer,
   startOidcTestIssuer,
   type OidcTestIssuer,
-} from "./test-support/oidc-test-issuer.js";
+} from "./support/oidc-test-issuer.js";
 
-const signInFor = (issuer: OidcTestIssuer, overrides: Partial<KeycloakSignInConfig> = {}): KeycloakSignIn =>
-  new KeycloakSignIn({
-    issuerUrl: issuer.issuer,
-    clientId: CLIENTS.basic.id,
-    clientSecret: Redacted.make(CLIENTS.basic.secret),
-    clientAuthentication: "client_secret_basic",
-    redirectUri: issuer.redirectUri,
-    postLogoutRedirectUri: issuer.postLogoutRedirectUri,
-    allowInsecureRequests: true,
-    ...overrides,
-  });
+const signInFor = (
+  issuer: OidcTestIssuer,
+  overrides: Partial<KeycloakSignInSettingsInput> = {},
+): KeycloakSignIn =>
+  new KeycloakSignIn(
+    makeKeycloakSignInSettings({
+      issuerUrl: issuer.issuer,
+      clientId: CLIENTS.basic.id,
+      clientSecret: Redacted.make(CLIENTS.basic.secret),
+      clientAuthentication: "client_secret_basic",
+      redirectUri: issuer.redirectUri,
+      postLogoutRedirectUri: issuer.postLogoutRedirectUri,
+      allowInsecureRequests: true,
+      ...overrides,
+    }),
+  );
 
 /** Start, sign in as `login` at the issuer, and return the callback URL with what the session kept. */
 const throughIssuer = async (
