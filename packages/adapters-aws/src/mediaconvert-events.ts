@@ -7,10 +7,10 @@ import type { OutputBuckets, ReportedOutputGroup } from "./mediaconvert-outputs.
 import { succeededOutcome } from "./mediaconvert-outputs.js";
 
 /**
- * EventBridge "MediaConvert Job State Change" events (reference/upstream-pipelines.md §3.8.2),
- * as the webhook receives them: the bare event (raw SNS delivery, behind the shared secret) or
- * an SNS notification's verified `Message`. Only `COMPLETE` and `ERROR` finish a job
- * (ARCHITECTURE.md §6.2); every other status is acknowledged and ignored.
+ * EventBridge "MediaConvert Job State Change" events, as the webhook receives them: the bare
+ * event (raw SNS delivery, behind the shared secret) or an SNS notification's verified
+ * `Message`. Only `COMPLETE` and `ERROR` finish a job; every other status is acknowledged and
+ * ignored.
  */
 
 const OutputDetail = Schema.Struct({
@@ -111,10 +111,12 @@ const reportedGroups = (event: MediaConvertJobStateChangeEvent): ReadonlyArray<R
 /**
  * Reads one event (an object or its JSON text). `COMPLETE` gives the job's outputs: the
  * `…__index.m3u8` playlist, the MP4, the captured frames with their sizes, and the duration of
- * the first output; `ERROR` gives the error code and message. An event of another account, one
- * without the video key this service put in the job's metadata, or one whose outputs name other
- * buckets than the configured ones is rejected; an event of another environment's queue
- * (another `filter`) and every other status are ignored.
+ * the first output; `ERROR` gives the error code and message. The outcome names the video this
+ * service put in the job's metadata; jobs the previous system submitted carry none, so their
+ * outcome names no video and is matched to one by its job id. An event of another account, one
+ * with a malformed video key, or one whose outputs name other buckets than the configured ones
+ * is rejected; an event of another environment's queue (another `filter`; a job without one is
+ * read) and every other status are ignored.
  */
 export const readMediaConvertEvent = (
   input: unknown,
@@ -138,22 +140,21 @@ export const readMediaConvertEvent = (
     if (detail.status !== "COMPLETE" && detail.status !== "ERROR") {
       return ignored(`status ${detail.status} does not finish a job`);
     }
+    // A job without any filter predates routing by queue; its job id decides whether it is ours.
     const filter = detail.userMetadata?.[USER_METADATA_FILTER];
-    if (filter !== settings.queueFilter) {
-      return ignored(`the job belongs to the queue filter '${filter ?? ""}', not '${settings.queueFilter}'`);
+    if (filter !== undefined && filter !== settings.queueFilter) {
+      return ignored(`the job belongs to the queue filter '${filter}', not '${settings.queueFilter}'`);
     }
     const rawKey = detail.userMetadata?.[USER_METADATA_VIDEO_KEY];
-    if (rawKey === undefined) {
-      return yield* Either.left(
-        `job ${detail.jobId} carries no ${USER_METADATA_VIDEO_KEY} in its user metadata`,
-      );
-    }
-    const videoKey = yield* Either.mapLeft(parseVideoKey(rawKey), (invalid) => invalid.message);
+    const videoKey =
+      rawKey === undefined
+        ? undefined
+        : yield* Either.mapLeft(parseVideoKey(rawKey), (invalid) => invalid.message);
     if (detail.status === "ERROR") {
       const outcome: TranscodeOutcome = {
         _tag: "TranscodeFailed",
         jobId: detail.jobId,
-        videoKey,
+        ...(videoKey === undefined ? {} : { videoKey }),
         errorCode: detail.errorCode ?? null,
         errorMessage: detail.errorMessage ?? "MediaConvert reported an error without a message",
       };

@@ -77,7 +77,8 @@ const located = (
  */
 export const succeededOutcome = (input: {
   readonly jobId: string;
-  readonly videoKey: VideoKey;
+  /** Absent for jobs the previous system submitted, which named no video. */
+  readonly videoKey: VideoKey | undefined;
   readonly groups: ReadonlyArray<ReportedOutputGroup>;
   readonly buckets: OutputBuckets | null;
 }): Either.Either<TranscodeSucceeded, string> =>
@@ -112,7 +113,7 @@ export const succeededOutcome = (input: {
     return {
       _tag: "TranscodeSucceeded" as const,
       jobId: input.jobId,
-      videoKey: input.videoKey,
+      ...(input.videoKey === undefined ? {} : { videoKey: input.videoKey }),
       hlsPlaylist,
       mp4,
       thumbnails,

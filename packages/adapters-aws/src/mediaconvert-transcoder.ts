@@ -64,10 +64,10 @@ export const reportedOutputsOfJob = (job: Job): ReadonlyArray<ReportedOutputGrou
     return { type: settings?.Type ?? "UNKNOWN", playlistFilePaths: [], outputs: [] };
   });
 
-const videoKeyOfJob = (job: Job): Either.Either<VideoKey, string> => {
+/** Undefined for jobs the previous system submitted: it put no video key in their metadata. */
+const videoKeyOfJob = (job: Job): Either.Either<VideoKey | undefined, string> => {
   const raw = job.UserMetadata?.[USER_METADATA_VIDEO_KEY];
-  if (raw === undefined)
-    return Either.left(`job ${job.Id ?? "?"} has no ${USER_METADATA_VIDEO_KEY} in its user metadata`);
+  if (raw === undefined) return Either.right(undefined);
   return Either.mapLeft(parseVideoKey(raw), (invalid) => invalid.message);
 };
 
@@ -91,7 +91,7 @@ export const describeMediaConvertJob = (job: Job, jobId: string): Either.Either<
         const outcome: TranscodeOutcome = {
           _tag: "TranscodeFailed",
           jobId,
-          videoKey,
+          ...(videoKey === undefined ? {} : { videoKey }),
           errorCode: job.Status === "ERROR" ? (job.ErrorCode ?? null) : null,
           errorMessage:
             job.Status === "CANCELED"

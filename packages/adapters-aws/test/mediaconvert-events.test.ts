@@ -99,6 +99,15 @@ const completeDetail = (overrides: { readonly hlsBase?: string; readonly thumbna
 
 const read = (input: unknown) => Effect.runPromise(Effect.either(readMediaConvertEvent(input, SETTINGS)));
 
+/** The outcome of an event that finished a job. */
+const finishedOutcomeOf = async (input: unknown) => {
+  const result = await read(input);
+  if (Either.isLeft(result) || result.right._tag !== "JobFinished") {
+    throw new Error(`expected a finished job, got ${JSON.stringify(result)}`);
+  }
+  return result.right.outcome;
+};
+
 const rejectionOf = async (input: unknown): Promise<string> => {
   const result = await read(input);
   if (Either.isRight(result)) throw new Error(`expected a rejection, got ${JSON.stringify(result.right)}`);
@@ -200,6 +209,47 @@ describe("MediaConvert Job State Change events", () => {
     },
   );
 
+  describe("of jobs the previous system submitted, which name no video", () => {
+    it("reads a COMPLETE event whose metadata has only the queue filter into an outcome without a video key", async () => {
+      const outcome = await finishedOutcomeOf(
+        eventOf({ ...completeDetail(), userMetadata: { filter: "ovs-production-mediaconvert-queue" } }),
+      );
+
+      expect(outcome).toStrictEqual({
+        _tag: "TranscodeSucceeded",
+        jobId: JOB_ID,
+        hlsPlaylist: { bucket: "ovs-transcoded", key: `transcoded/${GOLDEN_VIDEO_HEX}/video__index.m3u8` },
+        mp4: { bucket: "ovs-transcoded", key: `transcoded/${GOLDEN_VIDEO_HEX}/video_custom.mp4` },
+        thumbnails: [
+          {
+            bucket: "ovs-thumbnails",
+            key: `thumbnails/${GOLDEN_VIDEO_HEX}/video_thumbnail.0000000.jpg`,
+            width: 1920,
+            height: 1080,
+          },
+        ],
+        durationSeconds: 5.28,
+      });
+    });
+
+    it("reads an ERROR event without any user metadata into a failure without a video key", async () => {
+      const { userMetadata: _, ...withoutMetadata } = eventOf({
+        status: "ERROR",
+        errorCode: 1010,
+        errorMessage: "no video stream",
+      }).detail;
+
+      const outcome = await finishedOutcomeOf(eventOf({}, { detail: withoutMetadata }));
+
+      expect(outcome).toStrictEqual({
+        _tag: "TranscodeFailed",
+        jobId: JOB_ID,
+        errorCode: 1010,
+        errorMessage: "no video stream",
+      });
+    });
+  });
+
   it("ignores the events of another environment's queue", async () => {
     const result = await read(
       eventOf({
@@ -223,11 +273,6 @@ describe("MediaConvert Job State Change events", () => {
     expect(await rejectionOf(eventOf({ ...completeDetail(), outputGroupDetails: [] }))).toContain(
       "__index.m3u8",
     );
-    expect(
-      await rejectionOf(
-        eventOf({ ...completeDetail(), userMetadata: { filter: "ovs-production-mediaconvert-queue" } }),
-      ),
-    ).toContain("videoKey");
     expect(
       await rejectionOf(
         eventOf({

@@ -18,7 +18,8 @@ import {
   TRANSCODE_OUTPUT_NAMES,
   transcodePrefix,
 } from "@ovs/domain";
-import { describeTranscoderContract, failureOf, GOLDEN_VIDEO_KEY } from "@ovs/domain/testing";
+import { failureOf, GOLDEN_VIDEO_KEY } from "@ovs/domain/testing";
+import { describeTranscoderContract } from "@ovs/domain/contracts";
 import { mockClient } from "aws-sdk-client-mock";
 import { Effect } from "effect";
 import { describe, expect, it } from "vitest";
@@ -305,15 +306,36 @@ describe("MediaConvert GetJob → outcome", () => {
     });
   });
 
-  it("refuses a finished job without the video key in its metadata, and classifies GetJob failures", async () => {
-    const orphan = finishedJob(requestFor(GOLDEN_VIDEO_KEY), {
+  it("maps a finished job the previous system submitted, without a video key in its metadata, to an outcome naming no video", async () => {
+    const legacy = await describeWith(
+      finishedJob(requestFor(GOLDEN_VIDEO_KEY), {
+        Status: "COMPLETE",
+        UserMetadata: { filter: SETTINGS.queueName },
+        OutputGroupDetails: [hlsDetails, mp4Details, frameDetails],
+      }),
+    );
+    expect(legacy).toMatchObject({
+      _tag: "Finished",
+      outcome: { _tag: "TranscodeSucceeded", jobId: "1700000000123-fin1sh" },
+    });
+    expect(legacy._tag === "Finished" && legacy.outcome).not.toHaveProperty("videoKey");
+
+    const failed = await describeWith(
+      finishedJob(requestFor(GOLDEN_VIDEO_KEY), { Status: "ERROR", ErrorCode: 1010, UserMetadata: {} }),
+    );
+    expect(failed).toMatchObject({ _tag: "Finished", outcome: { _tag: "TranscodeFailed", errorCode: 1010 } });
+    expect(failed._tag === "Finished" && failed.outcome).not.toHaveProperty("videoKey");
+  });
+
+  it("refuses a finished job with a malformed video key, and classifies GetJob failures", async () => {
+    const malformed = finishedJob(requestFor(GOLDEN_VIDEO_KEY), {
       Status: "COMPLETE",
-      UserMetadata: { filter: SETTINGS.queueName },
+      UserMetadata: { filter: SETTINGS.queueName, videoKey: "not-a-key" },
       OutputGroupDetails: [hlsDetails, mp4Details, frameDetails],
     });
     const { mock, transcoder } = fakeMediaConvert();
-    mock.on(GetJobCommand, { Id: orphan.Id }).resolves({ Job: orphan });
-    expect(await failureOf(transcoder.describe(orphan.Id ?? ""))).toMatchObject({
+    mock.on(GetJobCommand, { Id: malformed.Id }).resolves({ Job: malformed });
+    expect(await failureOf(transcoder.describe(malformed.Id ?? ""))).toMatchObject({
       _tag: "TranscoderFailure",
       operation: "describe",
       transient: false,

@@ -24,6 +24,19 @@ const newKeys = (): { readonly publicKeyPem: string; readonly privateKeyPem: str
   return { publicKeyPem: publicKey, privateKeyPem: privateKey };
 };
 
+const SERIAL_BYTES = 16;
+
+/**
+ * A certificate serial number as node-forge takes it (hex): 16 random bytes whose first lies in
+ * 0x01–0x7f. DER encodes serials as signed, minimal integers, so a first byte of zero would be
+ * padding and one with the high bit set a negative number; TLS stacks refuse both.
+ */
+export const certificateSerial = (random: (size: number) => Uint8Array = randomBytes): string => {
+  const bytes = Buffer.from(random(SERIAL_BYTES));
+  bytes[0] = 0x01 + ((bytes[0] ?? 0) % 0x7f);
+  return bytes.toString("hex");
+};
+
 interface CertificateRequest {
   readonly subjectName: string;
   readonly publicKeyPem: string;
@@ -38,8 +51,7 @@ interface CertificateRequest {
 const certificateOf = (request: CertificateRequest): string => {
   const certificate = forge.pki.createCertificate();
   certificate.publicKey = forge.pki.publicKeyFromPem(request.publicKeyPem);
-  // A positive serial number: the first hex digit below 8.
-  certificate.serialNumber = `0${randomBytes(15).toString("hex")}`;
+  certificate.serialNumber = certificateSerial();
   certificate.validity.notBefore = request.notBefore;
   certificate.validity.notAfter = request.notAfter;
   certificate.setSubject([{ name: "commonName", value: request.subjectName }]);

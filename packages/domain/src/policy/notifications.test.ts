@@ -209,7 +209,7 @@ describe("notificationOutboxKey", () => {
 });
 
 describe("notificationContext — upstream context_for_video", () => {
-  it("links the video and collection pages by hex key under the base URL", () => {
+  it("links the video page by hex key with a trailing slash, and the collection page without one", () => {
     const video = aVideo().titled("Lecture 1").build();
     const collection = aCollection().titled("Physics").build();
     const context = notificationContext({
@@ -220,7 +220,7 @@ describe("notificationContext — upstream context_for_video", () => {
     });
     expect(context).toEqual({
       videoUrl: `https://video.odl.mit.edu/videos/${video.key.replaceAll("-", "")}/`,
-      collectionUrl: `https://video.odl.mit.edu/collections/${collection.key.replaceAll("-", "")}/`,
+      collectionUrl: `https://video.odl.mit.edu/collections/${collection.key.replaceAll("-", "")}`,
       videoTitle: "Lecture 1",
       collectionTitle: "Physics",
       supportEmail: "support@example.edu",
@@ -228,41 +228,117 @@ describe("notificationContext — upstream context_for_video", () => {
   });
 });
 
-describe("renderNotification", () => {
+describe("renderNotification — upstream's templates", () => {
   const context: NotificationContext = notificationContext({
-    baseUrl: "https://video.example.edu",
-    video: { key: VIDEO_KEY, title: "Lecture 1" },
-    collection: { key: COLLECTION_KEY, title: "Physics" },
-    supportEmail: "odl-video-support@mit.edu",
+    baseUrl: "http://ovs.test:8089",
+    video: { key: VIDEO_KEY, title: "Lecture 1: Intro" },
+    collection: { key: COLLECTION_KEY, title: "1.00x Spring 2026" },
+    supportEmail: "ovs-support@example.com",
   });
-  const videoUrl = "https://video.example.edu/videos/3f2a9c1e8b7d4e6f9a0123456789abcd/";
-  const collectionUrl = "https://video.example.edu/collections/ab12cd34ef564890a234567890abcdef/";
+  const videoUrl = "http://ovs.test:8089/videos/3f2a9c1e8b7d4e6f9a0123456789abcd/";
+  const collectionUrl = "http://ovs.test:8089/collections/ab12cd34ef564890a234567890abcdef";
+  const APOLOGY = "We\u2019re sorry, there was a problem processing your video";
+  const CLOSING_TEXT = "Thank you,\nOpen Learning Video Service\n\n--\n";
+  const LINKS_TEXT = [
+    `Video: Lecture 1: Intro (${videoUrl})`,
+    `Collection: 1.00x Spring 2026 (${collectionUrl})`,
+  ].join("\n");
 
-  it("announces a ready video with links to it and its collection", () => {
+  describe("success", () => {
     const email = renderNotification("success", context);
-    expect(email.subject).toBe('Video "Lecture 1" is ready in collection "Physics"');
-    expect(email.text).toContain('Your video "Lecture 1" has been processed and is ready to watch');
-    expect(email.text).toContain(videoUrl);
-    expect(email.text).toContain(collectionUrl);
-    expect(email.html).toContain(`<a href="${videoUrl}">${videoUrl}</a>`);
-    expect(email.html).toContain(`<a href="${collectionUrl}">${collectionUrl}</a>`);
+
+    it("greets, links the video and the collection, offers the View Your Video button and signs off", () => {
+      expect(email.text).toBe(
+        [
+          "Hello, your video has finished processing and is ready!",
+          "",
+          LINKS_TEXT,
+          "",
+          `View Your Video (${videoUrl})`,
+          "",
+          CLOSING_TEXT,
+        ].join("\n"),
+      );
+    });
+
+    it("carries the same in its HTML, titled with the video's title", () => {
+      expect(email.html).toContain("<title>Lecture 1: Intro</title>");
+      expect(email.html).toContain("<p>Hello, your video has finished processing and is ready!</p>");
+      expect(email.html).toContain(`Video: <a href="${videoUrl}">Lecture 1: Intro</a>`);
+      expect(email.html).toContain(`Collection: <a href="${collectionUrl}">1.00x Spring 2026</a>`);
+      expect(email.html).toMatch(new RegExp(`<a class="button" href="${videoUrl}"[^>]*>View Your Video</a>`));
+      expect(email.html).toContain("<p>Thank you,<br />\nOpen Learning Video Service</p>");
+      expect(email.html).toContain("<p>--</p>");
+    });
   });
 
-  it("explains that an invalid file could not be processed as video", () => {
+  describe("invalid_format_error", () => {
     const email = renderNotification("invalid_format_error", context);
-    expect(email.subject).toBe('Error posting your video "Lecture 1"');
-    expect(email.text).toContain("could not be processed as a video");
-    expect(email.text).toContain(collectionUrl);
-    expect(email.text).toContain("odl-video-support@mit.edu");
+
+    it("apologises, links the video and the collection, asks to check the file, names support and signs off", () => {
+      expect(email.text).toBe(
+        [
+          APOLOGY,
+          "",
+          LINKS_TEXT,
+          "",
+          "Please check if the file you uploaded is an actual video and you can play it.",
+          "If you think it should work, please contact us at ovs-support@example.com",
+          "",
+          CLOSING_TEXT,
+        ].join("\n"),
+      );
+    });
+
+    it("carries the same in its HTML, titled with the video's title", () => {
+      expect(email.html).toContain("<title>Lecture 1: Intro</title>");
+      expect(email.html).toContain(`<p>${APOLOGY}</p>`);
+      expect(email.html).toContain(`Video: <a href="${videoUrl}">Lecture 1: Intro</a>`);
+      expect(email.html).toContain(`Collection: <a href="${collectionUrl}">1.00x Spring 2026</a>`);
+      expect(email.html).toContain(
+        'please contact us at <a href="mailto:ovs-support@example.com">ovs-support@example.com</a>',
+      );
+      expect(email.html).toContain("<p>Thank you,<br />\nOpen Learning Video Service</p>");
+      expect(email.html).toContain("<p>--</p>");
+    });
   });
 
-  it("apologises for other errors and names support", () => {
+  describe("other_error", () => {
     const email = renderNotification("other_error", context);
-    expect(email.subject).toBe('Error posting your video "Lecture 1"');
-    expect(email.text).toContain("We are sorry");
-    expect(email.text).toContain(videoUrl);
-    expect(email.text).toContain("odl-video-support@mit.edu");
-    expect(email.html).toContain('<a href="mailto:odl-video-support@mit.edu">odl-video-support@mit.edu</a>');
+
+    it("apologises, links the video and the collection, says engineering was told and signs off", () => {
+      expect(email.text).toBe(
+        [
+          APOLOGY,
+          "",
+          LINKS_TEXT,
+          "",
+          "Someone on the engineering team has been notified and will contact you shortly.",
+          "",
+          CLOSING_TEXT,
+        ].join("\n"),
+      );
+    });
+
+    it("carries the same in its HTML, titled with the video's title", () => {
+      expect(email.html).toContain("<title>Lecture 1: Intro</title>");
+      expect(email.html).toContain(`<p>${APOLOGY}</p>`);
+      expect(email.html).toContain(`Video: <a href="${videoUrl}">Lecture 1: Intro</a>`);
+      expect(email.html).toContain(`Collection: <a href="${collectionUrl}">1.00x Spring 2026</a>`);
+      expect(email.html).toContain(
+        "<p>Someone on the engineering team has been notified and will contact you shortly.</p>",
+      );
+      expect(email.html).toContain("<p>Thank you,<br />\nOpen Learning Video Service</p>");
+      expect(email.html).toContain("<p>--</p>");
+    });
+  });
+
+  it.each<[NotificationTemplate, string]>([
+    ["success", 'Video "Lecture 1: Intro" is ready in collection "1.00x Spring 2026"'],
+    ["invalid_format_error", 'Error posting your video "Lecture 1: Intro"'],
+    ["other_error", 'Error posting your video "Lecture 1: Intro"'],
+  ])("gives %s upstream's subject", (template, subject) => {
+    expect(renderNotification(template, context).subject).toBe(subject);
   });
 
   it.each<NotificationTemplate>(["success", "invalid_format_error", "other_error"])(
@@ -279,18 +355,23 @@ describe("renderNotification", () => {
       expect(html).not.toContain("<script>");
       expect(html).not.toContain("<img");
       expect(html).not.toContain("<b>");
-      expect(html).toContain("&lt;script&gt;alert(&#x27;video&#x27;)&lt;/script&gt;");
+      expect(html).toContain("<title>&lt;script&gt;alert(&#x27;video&#x27;)&lt;/script&gt;</title>");
+      expect(html).toContain(
+        'href="https://x.example/videos/&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"',
+      );
+      expect(html).toContain('href="https://x.example/collections/?a=1&amp;b=2"');
+      expect(html).toContain('b=2">Tom &amp; &quot;Jerry&quot; &lt;b&gt;</a>');
       expect(text).toContain("<script>alert('video')</script>");
-      expect(html).toContain("Tom &amp; &quot;Jerry&quot; &lt;b&gt;");
     },
   );
 
-  it("escapes ampersands in link addresses", () => {
-    const email = renderNotification("invalid_format_error", {
+  it("escapes the support address in the invalid-format email", () => {
+    const { html } = renderNotification("invalid_format_error", {
       ...context,
-      collectionUrl: "https://x.example/collections/?a=1&b=2",
+      supportEmail: "help@example.edu<img src=x onerror=alert(1)>",
     });
-    expect(email.html).toContain('href="https://x.example/collections/?a=1&amp;b=2"');
+    expect(html).toContain("help@example.edu&lt;img src=x onerror=alert(1)&gt;</a>");
+    expect(html).not.toContain("<img");
   });
 });
 
@@ -303,18 +384,19 @@ describe("escapeHtml", () => {
 });
 
 describe("renderSupportDebugEmail", () => {
-  it("lists the video, collection, owner, recipients, subject and text body", () => {
-    const email = renderNotification("other_error", {
-      videoUrl: "https://v.example/videos/x/",
-      collectionUrl: "https://v.example/collections/y/",
-      videoTitle: "Lecture 1",
-      collectionTitle: "Physics",
-      supportEmail: "support@example.edu",
-    });
+  const email = renderNotification("other_error", {
+    videoUrl: "https://v.example/videos/x/",
+    collectionUrl: "https://v.example/collections/y",
+    videoTitle: "Lecture 1",
+    collectionTitle: "Physics",
+    supportEmail: "support@example.edu",
+  });
+
+  it("has upstream's sections: the debug info, then the recipients, subject and body the users got", () => {
     const debug = renderSupportDebugEmail({
       video: { key: VIDEO_KEY, title: "Lecture 1", status: "Upload failed" },
       collection: { key: COLLECTION_KEY, title: "Physics" },
-      owner: { username: "owner@mit.edu", email: "owner@mit.edu" },
+      owner: { username: "owner1", email: "owner@mit.edu" },
       recipients: ["a@mit.edu", "owner@mit.edu"],
       email,
       videoUrl: "https://v.example/videos/x/",
@@ -322,22 +404,33 @@ describe("renderSupportDebugEmail", () => {
     expect(debug.subject).toBe('DEBUG:Error posting your video "Lecture 1"');
     expect(debug.text).toBe(
       [
+        "--- DEBUG INFO ---",
         "Video: Lecture 1 (key 3f2a9c1e8b7d4e6f9a0123456789abcd)",
         "Video URL: https://v.example/videos/x/",
         "Status: Upload failed",
         "Collection: Physics (key ab12cd34ef564890a234567890abcdef)",
-        "Owner: owner@mit.edu <owner@mit.edu>",
-        "Recipients: a@mit.edu, owner@mit.edu",
-        'Subject: Error posting your video "Lecture 1"',
+        "Owner: owner1 <owner@mit.edu>",
         "",
-        "Text body:",
+        "--- DEBUG INFO FOR EMAIL SENT TO USER(S) ---",
         "",
-        email.text,
+        "<RECIPIENT(S)>:",
+        "a@mit.edu",
+        "owner@mit.edu",
+        "</RECIPIENT(S)>:",
+        "",
+        "<SUBJECT>",
+        'Error posting your video "Lecture 1"',
+        "</SUBJECT>",
+        "",
+        "<BODY>",
+        email.text.trimEnd(),
+        "</BODY>",
+        "",
       ].join("\n"),
     );
   });
 
-  it("says when nobody was mailed", () => {
+  it("says when nobody was mailed, and leaves out what it does not know", () => {
     const debug = renderSupportDebugEmail({
       video: { key: VIDEO_KEY, title: "Lecture 1", status: "Transcode failed internal error" },
       collection: { key: COLLECTION_KEY, title: "Physics" },
@@ -345,7 +438,8 @@ describe("renderSupportDebugEmail", () => {
       recipients: [],
       email: { subject: "S", text: "T" },
     });
-    expect(debug.text).toContain("Recipients: (none)");
+    expect(debug.text).toContain("<RECIPIENT(S)>:\n(none)\n</RECIPIENT(S)>:");
+    expect(debug.text).toContain("Owner: owner\n");
     expect(debug.text).not.toContain("Video URL");
   });
 });

@@ -3,9 +3,9 @@ import { hexKey } from "../model/keys.js";
 import type { VideoStatus } from "../model/video.js";
 
 /**
- * Status emails (reference/upstream-pipelines.md §6, upstream `mail/constants.py`,
- * `mail/tasks.py`, `mail/api.py`). Which status change mails whom, with which words, and the
- * outbox key that keeps a redelivered event from mailing twice (ARCHITECTURE.md §6.3).
+ * Status emails (upstream `mail/constants.py`, `mail/tasks.py`, `mail/api.py`). Which status
+ * change mails whom, with which words, and the outbox key that keeps a redelivered event from
+ * mailing twice.
  */
 
 /** Upstream template directories; the names are kept so operators recognise them. */
@@ -184,7 +184,7 @@ export const notificationOutboxKey = (
 export interface NotificationContext {
   /** `<base>/videos/<hex>/` */
   readonly videoUrl: string;
-  /** `<base>/collections/<hex>/` */
+  /** `<base>/collections/<hex>`, without a trailing slash, as upstream reverses its route. */
   readonly collectionUrl: string;
   readonly videoTitle: string;
   readonly collectionTitle: string;
@@ -201,7 +201,7 @@ export const notificationContext = (input: {
   const base = input.baseUrl.replace(/\/+$/, "");
   return {
     videoUrl: `${base}/videos/${hexKey(input.video.key)}/`,
-    collectionUrl: `${base}/collections/${hexKey(input.collection.key)}/`,
+    collectionUrl: `${base}/collections/${hexKey(input.collection.key)}`,
     videoTitle: input.video.title,
     collectionTitle: input.collection.title,
     supportEmail: input.supportEmail,
@@ -222,96 +222,123 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
   "'": "&#x27;",
 };
 
-/** Escapes text for HTML element content and quoted attribute values alike (ARCHITECTURE.md §6.9). */
+/** Escapes text for HTML element content and quoted attribute values alike. */
 export const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] ?? character);
 
-/** One run of a paragraph: literal words, or a link whose text and address are both interpolated. */
-type Piece = string | { readonly text: string; readonly href: string };
+/** A run of words, or a link whose text and address are both interpolated. */
+type Inline = string | { readonly text: string; readonly href: string };
+type Line = ReadonlyArray<Inline>;
 
-const link = (text: string, href: string): Piece => ({ text, href });
-const quoted = (text: string): string => `"${text}"`;
+/** A paragraph of lines, or the call-to-action button. */
+type Block =
+  | { readonly _tag: "Paragraph"; readonly lines: ReadonlyArray<Line> }
+  | { readonly _tag: "Button"; readonly text: string; readonly href: string };
 
-/** The body of each template as paragraphs, so the text and HTML parts never drift apart. */
-const paragraphs = (
-  template: NotificationTemplate,
-  context: NotificationContext,
-): ReadonlyArray<ReadonlyArray<Piece>> => {
-  const video = quoted(context.videoTitle);
-  const collection = quoted(context.collectionTitle);
-  const support = link(context.supportEmail, `mailto:${context.supportEmail}`);
+const paragraph = (...lines: ReadonlyArray<Line | string>): Block => ({
+  _tag: "Paragraph",
+  lines: lines.map((line) => (typeof line === "string" ? [line] : line)),
+});
+const link = (text: string, href: string): Inline => ({ text, href });
+
+/** Upstream's wording, apostrophe included. */
+const LINES = {
+  successGreeting: "Hello, your video has finished processing and is ready!",
+  apology: "We\u2019re sorry, there was a problem processing your video",
+  engineeringNotified: "Someone on the engineering team has been notified and will contact you shortly.",
+  checkTheFile: "Please check if the file you uploaded is an actual video and you can play it.",
+  contactSupport: "If you think it should work, please contact us at ",
+  viewYourVideo: "View Your Video",
+  thanks: "Thank you,",
+  signature: "Open Learning Video Service",
+  signOff: "--",
+} as const;
+
+/** The body of each template as blocks, so the text and HTML parts never drift apart. */
+const blocks = (template: NotificationTemplate, context: NotificationContext): ReadonlyArray<Block> => {
+  const links = paragraph(
+    ["Video: ", link(context.videoTitle, context.videoUrl)],
+    ["Collection: ", link(context.collectionTitle, context.collectionUrl)],
+  );
+  const closing = [paragraph(LINES.thanks, LINES.signature), paragraph(LINES.signOff)];
   switch (template) {
     case "success":
       return [
-        ["Hello,"],
-        ["Your video ", video, " has been processed and is ready to watch in collection ", collection, "."],
-        ["Watch it here: ", link(context.videoUrl, context.videoUrl)],
-        ["See the collection here: ", link(context.collectionUrl, context.collectionUrl)],
+        paragraph(LINES.successGreeting),
+        links,
+        { _tag: "Button", text: LINES.viewYourVideo, href: context.videoUrl },
+        ...closing,
       ];
     case "invalid_format_error":
       return [
-        ["Hello,"],
-        [
-          "We could not post your video ",
-          video,
-          " to collection ",
-          collection,
-          ": the file you uploaded could not be processed as a video. It may be damaged, or in a format we do not support.",
-        ],
-        [
-          "Please check that the file plays on your computer, export it again in a common format such as MP4 if needed, and upload it to the collection again: ",
-          link(context.collectionUrl, context.collectionUrl),
-        ],
-        ["If the problem persists, write to ", support, "."],
+        paragraph(LINES.apology),
+        links,
+        paragraph(LINES.checkTheFile, [
+          LINES.contactSupport,
+          link(context.supportEmail, `mailto:${context.supportEmail}`),
+        ]),
+        ...closing,
       ];
     case "other_error":
-      return [
-        ["Hello,"],
-        [
-          "We are sorry: something went wrong on our side while posting your video ",
-          video,
-          " to collection ",
-          collection,
-          ". Our support team has been notified.",
-        ],
-        ["You can see the video's status here: ", link(context.videoUrl, context.videoUrl)],
-        ["Please try again later. If the problem persists, write to ", support, "."],
-      ];
+      return [paragraph(LINES.apology), links, paragraph(LINES.engineeringNotified), ...closing];
   }
 };
 
-const textOf = (piece: Piece): string =>
-  typeof piece === "string"
-    ? piece
-    : piece.href === piece.text || piece.href === `mailto:${piece.text}`
-      ? piece.text
-      : `${piece.text} (${piece.href})`;
+/** A link shows its address after its text, unless the text is the address already. */
+const inlineText = (inline: Inline): string =>
+  typeof inline === "string"
+    ? inline
+    : inline.href === inline.text || inline.href === `mailto:${inline.text}`
+      ? inline.text
+      : `${inline.text} (${inline.href})`;
 
-const htmlOf = (piece: Piece): string =>
-  typeof piece === "string"
-    ? escapeHtml(piece)
-    : `<a href="${escapeHtml(piece.href)}">${escapeHtml(piece.text)}</a>`;
+const inlineHtml = (inline: Inline): string =>
+  typeof inline === "string"
+    ? escapeHtml(inline)
+    : `<a href="${escapeHtml(inline.href)}">${escapeHtml(inline.text)}</a>`;
+
+const blockText = (block: Block): string =>
+  block._tag === "Button"
+    ? inlineText(link(block.text, block.href))
+    : block.lines.map((line) => line.map(inlineText).join("")).join("\n");
+
+const BUTTON_STYLE = [
+  "display:inline-block",
+  "padding:12px 24px",
+  "background-color:#a31f34",
+  "color:#ffffff",
+  "font-weight:bold",
+  "text-decoration:none",
+  "border-radius:4px",
+].join(";");
+
+const blockHtml = (block: Block): string =>
+  block._tag === "Button"
+    ? `<p><a class="button" href="${escapeHtml(block.href)}" style="${BUTTON_STYLE}">${escapeHtml(block.text)}</a></p>`
+    : `<p>${block.lines.map((line) => line.map(inlineHtml).join("")).join("<br />\n")}</p>`;
 
 /**
- * Subject, plain-text and HTML body of a status email. Every interpolated value is escaped in
- * the HTML part; the text part is what a mail client shows when it does not render HTML.
+ * Subject, plain-text and HTML body of a status email. The HTML is titled with the video's
+ * title and every interpolated value in it is escaped; the text part is what a mail client
+ * shows when it does not render HTML.
  */
 export const renderNotification = (
   template: NotificationTemplate,
   context: NotificationContext,
 ): RenderedEmail => {
-  const body = paragraphs(template, context);
+  const body = blocks(template, context);
   const subject = notificationSubject(template, context);
-  const text = `${body.map((paragraph) => paragraph.map(textOf).join("")).join("\n\n")}\n`;
+  const text = `${body.map(blockText).join("\n\n")}\n`;
   const html = [
     "<!DOCTYPE html>",
-    "<html>",
+    '<html lang="en">',
     "<head>",
     '<meta charset="utf-8">',
-    `<title>${escapeHtml(subject)}</title>`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(context.videoTitle)}</title>`,
     "</head>",
-    "<body>",
-    ...body.map((paragraph) => `<p>${paragraph.map(htmlOf).join("")}</p>`),
+    '<body style="font-family:Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;color:#222222">',
+    ...body.map(blockHtml),
     "</body>",
     "</html>",
     "",
@@ -320,8 +347,9 @@ export const renderNotification = (
 };
 
 /**
- * The plain-text copy support gets for the failures flagged `supportDebugCopy`: enough to find
- * the video and see who was told what.
+ * The plain-text copy support gets for the failures flagged `supportDebugCopy`, in upstream's
+ * sections: the video, its collection and owner, then exactly what the people told about it
+ * received (recipients, subject, text body). Keys, status and link are added to find the video.
  */
 export const renderSupportDebugEmail = (input: {
   readonly video: { readonly key: VideoKey; readonly title: string; readonly status: VideoStatus };
@@ -332,17 +360,26 @@ export const renderSupportDebugEmail = (input: {
   readonly videoUrl?: string;
 }): { readonly subject: string; readonly text: string } => {
   const lines = [
+    "--- DEBUG INFO ---",
     `Video: ${input.video.title} (key ${hexKey(input.video.key)})`,
     ...(input.videoUrl === undefined ? [] : [`Video URL: ${input.videoUrl}`]),
     `Status: ${input.video.status}`,
     `Collection: ${input.collection.title} (key ${hexKey(input.collection.key)})`,
-    `Owner: ${input.owner.username} <${input.owner.email}>`,
-    `Recipients: ${input.recipients.length === 0 ? "(none)" : input.recipients.join(", ")}`,
-    `Subject: ${input.email.subject}`,
+    `Owner: ${input.owner.username}${input.owner.email === "" ? "" : ` <${input.owner.email}>`}`,
     "",
-    "Text body:",
+    "--- DEBUG INFO FOR EMAIL SENT TO USER(S) ---",
     "",
-    input.email.text,
+    "<RECIPIENT(S)>:",
+    ...(input.recipients.length === 0 ? ["(none)"] : input.recipients),
+    "</RECIPIENT(S)>:",
+    "",
+    "<SUBJECT>",
+    input.email.subject,
+    "</SUBJECT>",
+    "",
+    "<BODY>",
+    input.email.text.trimEnd(),
+    "</BODY>",
   ];
-  return { subject: supportDebugSubject(input.email.subject), text: `${lines.join("\n").trimEnd()}\n` };
+  return { subject: supportDebugSubject(input.email.subject), text: `${lines.join("\n")}\n` };
 };

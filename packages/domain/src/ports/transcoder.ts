@@ -27,12 +27,16 @@ export interface TranscodedThumbnail extends ObjectLocation {
   readonly height: number | null;
 }
 
-/** The result of a finished job, from the completion event or from asking the transcoder. */
+/**
+ * The result of a finished job, from the completion event or from asking the transcoder.
+ * `videoKey` is the video the job says it belongs to; jobs the previous system submitted carry
+ * none, and are matched to their video through the job id alone.
+ */
 export type TranscodeOutcome =
   | {
       readonly _tag: "TranscodeSucceeded";
       readonly jobId: string;
-      readonly videoKey: VideoKey;
+      readonly videoKey?: VideoKey;
       /** The `…__index.m3u8` playlist the HLS file row points at. */
       readonly hlsPlaylist: ObjectLocation;
       readonly mp4: ObjectLocation | null;
@@ -43,7 +47,7 @@ export type TranscodeOutcome =
   | {
       readonly _tag: "TranscodeFailed";
       readonly jobId: string;
-      readonly videoKey: VideoKey;
+      readonly videoKey?: VideoKey;
       readonly errorCode: number | null;
       readonly errorMessage: string;
     };

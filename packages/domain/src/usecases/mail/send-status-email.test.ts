@@ -6,7 +6,7 @@ import type { VideoStatus } from "../../model/video.js";
 import type { VideoEvent } from "../../policy/video-status.js";
 import type { VideoRepository } from "../../ports/video-repository.js";
 import { aCollection, aUser, aVideo } from "../../testing/builders.js";
-import { storeIn } from "../../testing/contracts/repository-contract-support.js";
+import { storeIn } from "../../testing/stored-test-data.js";
 import type { InMemoryHarness } from "../../testing/in-memory-harness.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { testSettings } from "../../testing/test-settings.js";
@@ -88,8 +88,15 @@ describe("sending a status email", () => {
       to: ["owner@example.edu"],
       subject: 'Video "Lecture 1" is ready in collection "Physics 8.01"',
     });
-    expect(message?.text).toContain(`https://video.example.edu/videos/${hexKey(video.key)}/`);
-    expect(message?.html).toContain(`https://video.example.edu/collections/${hexKey(collection.key)}/`);
+    const videoUrl = `https://video.example.edu/videos/${hexKey(video.key)}/`;
+    const collectionUrl = `https://video.example.edu/collections/${hexKey(collection.key)}`;
+    expect(message?.text).toContain(`Video: Lecture 1 (${videoUrl})`);
+    expect(message?.text).toContain(`Collection: Physics 8.01 (${collectionUrl})`);
+    expect(message?.html).toContain("<title>Lecture 1</title>");
+    expect(message?.html).toContain(`<a href="${collectionUrl}">Physics 8.01</a>`);
+    expect(message?.html).toMatch(
+      new RegExp(`<a class="button" href="${videoUrl}"[^>]*>View Your Video</a>`),
+    );
     expect((await entry()).sentAt).toEqual(harness.clock.now());
   });
 
@@ -141,9 +148,11 @@ describe("sending a status email", () => {
       to: [SUPPORT],
       subject: 'DEBUG:Error posting your video "Lecture 1"',
     });
-    expect(toSupport?.text).toContain(`Video: Lecture 1 (key ${hexKey(video.key)})`);
+    expect(toSupport?.text).toContain(`--- DEBUG INFO ---\nVideo: Lecture 1 (key ${hexKey(video.key)})`);
     expect(toSupport?.text).toContain("Status: Upload failed");
-    expect(toSupport?.text).toContain("Recipients: owner@example.edu");
+    expect(toSupport?.text).toContain("<RECIPIENT(S)>:\nowner@example.edu\n</RECIPIENT(S)>:");
+    expect(toSupport?.text).toContain('<SUBJECT>\nError posting your video "Lecture 1"\n</SUBJECT>');
+    expect(toSupport?.text).toContain(`<BODY>\n${toOwner?.text.trimEnd() ?? "?"}\n</BODY>`);
   });
 
   it("uses the template of the change that was recorded, whatever the video's status is now", async () => {
@@ -192,7 +201,7 @@ describe("sending a status email", () => {
 
       expect(result).toMatchObject({ _tag: "Abandoned", supportCopy: { _tag: "Sent" } });
       expect(harness.mailer.outbox.map(({ message }) => message.to)).toEqual([[SUPPORT]]);
-      expect(harness.mailer.outbox[0]?.message.text).toContain("Recipients: (none)");
+      expect(harness.mailer.outbox[0]?.message.text).toContain("<RECIPIENT(S)>:\n(none)\n</RECIPIENT(S)>:");
       expect(await entry()).toMatchObject({
         sentAt: null,
         lastError: expect.stringMatching(/^permanent failure: /),

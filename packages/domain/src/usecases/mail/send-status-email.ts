@@ -69,8 +69,8 @@ const isOwner = (owner: User, member: GroupMember): boolean => {
 };
 
 /**
- * `mail.send`: sends the status email of one outbox entry (reference/upstream-pipelines.md §6.2,
- * with the outbox of ARCHITECTURE.md §6.3).
+ * `mail.send`: sends the status email of one outbox entry (upstream `async_send_notification_email`,
+ * through the outbox).
  *
  * - The template and the status are the entry's, fixed when the status changed (upstream read
  *   the status at send time, so a fast second change mailed the wrong words).
@@ -78,8 +78,10 @@ const isOwner = (owner: User, member: GroupMember): boolean => {
  *   are mail lists, and the owner unless the owner belongs to an admin group that has members.
  *   Group memberships are not stored, so the owner's groups are the admin groups whose member
  *   lists name the owner.
- * - One message goes to all recipients (each gets their own copy); support gets a plain-text
- *   `DEBUG:` copy for the failures flagged in the policy, also when nobody else could be told.
+ * - One message goes to all recipients (each gets their own copy), in upstream's words, with
+ *   links to the video and its collection; support gets a plain-text `DEBUG:` copy for the
+ *   failures flagged in the policy, with what the recipients got, also when nobody else could
+ *   be told.
  * - A transient mail or directory failure is recorded on the entry and fails the job, so the
  *   queue retries it; a permanent one is recorded and ends it. A sent entry is never sent again,
  *   but a crash between sending and recording can send one twice (at least once, not exactly once).

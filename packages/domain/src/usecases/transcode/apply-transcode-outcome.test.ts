@@ -7,7 +7,8 @@ import { StorageFailure } from "../../ports/object-store.js";
 import type { CompletionOverrides } from "../../testing/in-memory/in-memory-transcoder.js";
 import type { CollectionBuilder, VideoBuilder } from "../../testing/builders.js";
 import { aCollection, aVideo } from "../../testing/builders.js";
-import { storeIn } from "../../testing/contracts/repository-contract-support.js";
+import { storeIn } from "../../testing/stored-test-data.js";
+import type { InMemoryHarness } from "../../testing/in-memory-harness.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { testSettings } from "../../testing/test-settings.js";
 import { RecordVideoEvent } from "../video-lifecycle/record-video-event.js";
@@ -22,9 +23,14 @@ const failureOf = async <A, E>(effect: Effect.Effect<A, E>): Promise<E> => {
 };
 
 const setUp = async (
-  options: { readonly collection?: CollectionBuilder; readonly video?: VideoBuilder } = {},
+  options: {
+    readonly collection?: CollectionBuilder;
+    readonly video?: VideoBuilder;
+    /** Another set-up's harness, for a second video beside its own. */
+    readonly harness?: InMemoryHarness;
+  } = {},
 ) => {
-  const harness = makeInMemoryHarness();
+  const harness = options.harness ?? makeInMemoryHarness();
   const settings = testSettings();
   const collection = await storeIn(harness).collection(options.collection ?? aCollection());
   const video = await storeIn(harness).video(collection, (options.video ?? aVideo()).withStatus("Uploading"));
@@ -436,6 +442,70 @@ describe("an outcome that cannot be applied", () => {
     expect(result._tag).toBe("NoLongerAwaited");
     expect(await job(first)).toMatchObject({ state: "Error", errorCode: 1, errorMessage: "late failure" });
     expect((await videoNow()).status).toBe("Retranscoding");
+  });
+});
+
+describe("an outcome that names no video, as the jobs the previous system submitted report", () => {
+  const withoutVideoKey = <O extends { readonly videoKey?: unknown }>({ videoKey: _, ...rest }: O) => rest;
+
+  it("completes the video its job was submitted for, and leaves the other videos alone", async () => {
+    const legacy = await setUp();
+    const bystander = await setUp({ harness: legacy.harness });
+    const jobId = await legacy.submit();
+    const bystanderJobId = await bystander.submit();
+    const outcome = withoutVideoKey(legacy.harness.transcoder.complete(jobId, { durationSeconds: 42.5 }));
+
+    const result = await legacy.deliver(outcome);
+
+    expect(result).toEqual({
+      _tag: "Completed",
+      jobId,
+      videoKey: legacy.video.key,
+      purpose: "transcode",
+      cdnInvalidationIds: [],
+    });
+    expect(await legacy.videoNow()).toMatchObject({ status: "Complete", duration: 42.5 });
+    expect((await legacy.files()).map((file) => file.encoding)).toEqual(["original", "HLS", "desktop_mp4"]);
+    expect(await legacy.thumbnails()).toHaveLength(1);
+    expect(await legacy.job(jobId)).toMatchObject({ state: "Complete" });
+    expect(await legacy.templates()).toEqual(["success"]);
+    expect((await bystander.videoNow()).status).toBe("Transcoding");
+    expect((await bystander.files()).map((file) => file.encoding)).toEqual(["original"]);
+    expect((await bystander.job(bystanderJobId)).state).toBe("Submitted");
+  });
+
+  it("fails the video its job was submitted for when the job failed", async () => {
+    const { harness, video, submit, deliver, videoNow, job, templates } = await setUp();
+    const jobId = await submit();
+
+    const result = await deliver(withoutVideoKey(harness.transcoder.fail(jobId, 1010, "no video stream")));
+
+    expect(result).toMatchObject({
+      _tag: "Errored",
+      videoKey: video.key,
+      status: "Transcode failed video error",
+    });
+    expect((await videoNow()).status).toBe("Transcode failed video error");
+    expect(await job(jobId)).toMatchObject({ state: "Error", errorCode: 1010 });
+    expect(await templates()).toEqual(["invalid_format_error"]);
+  });
+
+  it("fails with UnknownEncodeJob and changes nothing when no job has its id", async () => {
+    const { harness, submit, applyOutcome, videoNow, files, thumbnails, job } = await setUp();
+    const jobId = await submit();
+    const unknownJobId = "1700000000000-unkn0w";
+    const outcome = withoutVideoKey({ ...harness.transcoder.complete(jobId), jobId: unknownJobId });
+
+    const error = await failureOf(applyOutcome.run({ jobId: unknownJobId, outcome }));
+
+    expect(error).toMatchObject({ _tag: "UnknownEncodeJob", jobId: unknownJobId });
+    expect(error.message).toContain("matches no video");
+    expect((await videoNow()).status).toBe("Transcoding");
+    expect((await files()).map((file) => file.encoding)).toEqual(["original"]);
+    expect(await thumbnails()).toEqual([]);
+    expect((await job(jobId)).state).toBe("Submitted");
+    expect(harness.jobs.pending("mail.send")).toEqual([]);
+    expect(harness.jobs.pending("storage.delete")).toEqual([]);
   });
 });
 

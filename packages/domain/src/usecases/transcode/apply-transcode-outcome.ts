@@ -1,22 +1,13 @@
 import { Effect, Either, Option, Schema } from "effect";
 import type { Collection } from "../../model/collection.js";
 import type { EncodeJob, EncodeJobPurpose, EncodeJobState } from "../../model/encode-job.js";
-import type { HexKey, VideoKey } from "../../model/keys.js";
+import type { VideoKey } from "../../model/keys.js";
 import { hexKey } from "../../model/keys.js";
-import type { KeySpace } from "../../model/storage-keys.js";
-import {
-  folderOf,
-  keySpaceFor,
-  liveKeyForStagedKey,
-  retranscodeStagingPrefix,
-  spaceOfKey,
-} from "../../model/storage-keys.js";
+import { keySpaceFor, retranscodeStagingPrefix, spaceOfKey } from "../../model/storage-keys.js";
 import type { Video, VideoStatus } from "../../model/video.js";
-import type { VideoFile } from "../../model/video-file.js";
-import { Encoding } from "../../model/video-file.js";
 import type { CdnInvalidationFailure } from "../../ports/cdn-invalidator.js";
 import type { QueueFailure } from "../../ports/job-queue.js";
-import type { ObjectLocation, ObjectNotFound, StorageFailure } from "../../ports/object-store.js";
+import type { ObjectNotFound, StorageFailure } from "../../ports/object-store.js";
 import type { PersistenceFailure, RecordNotFound, UniqueViolation } from "../../ports/persistence-errors.js";
 import type { TranscodeOutcome } from "../../ports/transcoder.js";
 import type { DomainPorts } from "../domain-ports.js";
@@ -34,6 +25,8 @@ import { liveOutputsOf, retranscodeInvalidationPaths } from "./transcode-outputs
 import { retranscodeThumbnailStagingPrefix } from "./transcode-request.js";
 import { IN_FLIGHT_JOB_STATES, videoAwaitsJob } from "./awaited-job.js";
 import { edxPostSingletonKey } from "../edx/post-video-to-edx.js";
+import { promoteStagedOutputs } from "./staged-output-promotion.js";
+import { discardReplacedFiles, recordTranscodeOutputs } from "./transcode-output-records.js";
 
 export type ApplyTranscodeOutcomeResult =
   /** The outputs are recorded (and, for a retranscode, live and invalidated) and the video is Complete. */
@@ -112,17 +105,14 @@ const pendingInvalidationOf = Schema.decodeUnknownOption(PendingInvalidation, {
   onExcessProperty: "preserve",
 });
 
-/** Segments before playlists, so a playlist never goes live ahead of the segments it names. */
-const playlistsLast = (keys: ReadonlyArray<string>): ReadonlyArray<string> => [
-  ...keys.filter((key) => !key.endsWith(".m3u8")),
-  ...keys.filter((key) => key.endsWith(".m3u8")),
-];
-
 /**
  * Serves `transcode.outcome` (and reconciliation): applies what became of a transcoder job,
- * once. The job's compare-and-set from in-flight to Complete or Error is part of the same
- * unit of work as every other write, so a second delivery finds the job applied and changes
- * nothing; a crash before the commit leaves the job in flight for the redelivery.
+ * once. The video is the one the job's row names; an outcome that names no video (a job the
+ * previous system submitted) is matched through that row alone, and an outcome whose job has
+ * no row fails with `UnknownEncodeJob`. The job's compare-and-set from in-flight to Complete
+ * or Error is part of the same unit of work as every other write, so a second delivery finds
+ * the job applied and changes nothing; a crash before the commit leaves the job in flight for
+ * the redelivery.
  *
  * - Success of a first transcode: one file row per encoding (the HLS `__index.m3u8`
  *   playlist, the `desktop_mp4`), thumbnails upserted by key with their sizes, the duration,
@@ -173,8 +163,14 @@ export class ApplyTranscodeOutcome {
     const { encodeJobs, videos } = this.ports;
     return Effect.gen(this, function* () {
       const job = Option.getOrUndefined(yield* encodeJobs.findById(outcome.jobId));
-      if (job === undefined) return yield* new UnknownEncodeJob({ jobId: outcome.jobId });
-      if (job.videoKey !== outcome.videoKey) {
+      if (job === undefined) {
+        return yield* new UnknownEncodeJob({
+          jobId: outcome.jobId,
+          ...(outcome.videoKey === undefined ? {} : { videoKey: outcome.videoKey }),
+        });
+      }
+      // Jobs the previous system submitted name no video; their job row is what ties them to one.
+      if (outcome.videoKey !== undefined && job.videoKey !== outcome.videoKey) {
         return yield* new OutcomeDoesNotMatchJob({
           jobId: job.id,
           jobVideoKey: job.videoKey,
@@ -300,7 +296,7 @@ export class ApplyTranscodeOutcome {
     video: Video,
     outcome: TranscodeSucceeded,
   ): Effect.Effect<ApplyTranscodeOutcomeResult, ApplyTranscodeOutcomeError> {
-    const { collections } = this.ports;
+    const { collections, objectStore } = this.ports;
     return Effect.gen(this, function* () {
       const space = keySpaceFor(video);
       const outputs = yield* liveOutputsOf({
@@ -314,20 +310,20 @@ export class ApplyTranscodeOutcome {
       if (collection === undefined) return yield* new CollectionNotFound({ key: video.collectionKey });
 
       if (job.purpose === "retranscode") {
-        const hex = hexKey(video.key);
-        const staged = yield* this.listKeys(
-          this.settings.buckets.transcode,
-          `${retranscodeStagingPrefix(hex)}/`,
-        );
-        const missing = yield* this.missingStagedOutputs(staged, outcome, outputs);
-        if (missing.length > 0) {
+        const promotion = yield* promoteStagedOutputs(objectStore, {
+          transcodeBucket: this.settings.buckets.transcode,
+          videoKey: video.key,
+          space,
+          outcome,
+          outputs,
+        });
+        if (promotion._tag === "StagedOutputsMissing") {
           return yield* this.applyFailure(
             job,
             outcome,
-            `the transcoder reported success, but these staged outputs are missing: ${missing.join(", ")}`,
+            `the transcoder reported success, but these staged outputs are missing: ${promotion.missing.join(", ")}`,
           );
         }
-        yield* this.copyStagedOutputsLive(staged, hex, space, outputs);
       }
 
       const invalidationPaths = job.purpose === "retranscode" ? retranscodeInvalidationPaths(outputs) : [];
@@ -364,7 +360,7 @@ export class ApplyTranscodeOutcome {
     outputs: LiveOutputs,
     message: AppliedJobMessage,
   ): Effect.Effect<ApplyTranscodeOutcomeResult | undefined, ApplyTranscodeOutcomeError> {
-    const { encodeJobs, videoFiles, videoThumbnails, jobs, unitOfWork, clock } = this.ports;
+    const { encodeJobs, jobs, unitOfWork, clock } = this.ports;
     const videoKey = video.key;
     return unitOfWork.transaction(
       Effect.gen(this, function* () {
@@ -377,52 +373,14 @@ export class ApplyTranscodeOutcome {
         );
         if (Option.isNone(applied)) return yield* this.alreadyAppliedById(job.id);
 
-        const liveFiles: Array<ObjectLocation> = [outputs.hlsPlaylist];
-        const removed: Array<VideoFile> = [];
-        const hls = yield* videoFiles.replaceForEncoding(
-          {
-            videoKey,
-            s3ObjectKey: outputs.hlsPlaylist.key,
-            bucketName: outputs.hlsPlaylist.bucket,
-            encoding: Encoding.hls,
-            presetId: "",
-          },
-          at,
-        );
-        removed.push(...hls.removed);
-        if (outputs.mp4 !== null) {
-          liveFiles.push(outputs.mp4);
-          const mp4 = yield* videoFiles.replaceForEncoding(
-            {
-              videoKey,
-              s3ObjectKey: outputs.mp4.key,
-              bucketName: outputs.mp4.bucket,
-              encoding: Encoding.desktopMp4,
-              presetId: "",
-            },
-            at,
-          );
-          removed.push(...mp4.removed);
-        }
-        for (const thumbnail of outputs.thumbnails) {
-          yield* videoThumbnails.upsertByKey(
-            {
-              videoKey,
-              s3ObjectKey: thumbnail.live.key,
-              bucketName: thumbnail.live.bucket,
-              maxWidth: thumbnail.width,
-              maxHeight: thumbnail.height,
-            },
-            at,
-          );
-        }
+        const recorded = yield* recordTranscodeOutputs(this.ports, videoKey, outputs, at);
 
         yield* this.recordEvent.run(videoKey, "TranscodeCompleted", {
           occurrence: { _tag: "EncodeJob", jobId: job.id },
           fields: { duration: outcome.durationSeconds ?? video.duration },
         });
 
-        for (const file of removed) yield* this.deleteReplacedFile(file, liveFiles);
+        yield* discardReplacedFiles(jobs, recorded);
         if (job.purpose === "retranscode") {
           const hex = hexKey(videoKey);
           yield* jobs.enqueue("storage.delete", {
@@ -441,7 +399,7 @@ export class ApplyTranscodeOutcome {
         // The video's visibility changed while a first transcode ran: its outputs landed in
         // the other key space, and the visibility move puts them where the video is served.
         const space = keySpaceFor(video);
-        const served = [...liveFiles, ...outputs.thumbnails.map((thumbnail) => thumbnail.live)];
+        const served = [...recorded.liveFiles, ...outputs.thumbnails.map((thumbnail) => thumbnail.live)];
         if (served.some((location) => spaceOfKey(location.key) !== space)) {
           yield* jobs.enqueue("video.visibility", { videoKey }, { singletonKey: videoKey });
         }
@@ -455,96 +413,6 @@ export class ApplyTranscodeOutcome {
         return undefined;
       }),
     );
-  }
-
-  /**
-   * The objects of a file row another output replaced are garbage (upstream deletes them with
-   * the row; for HLS the whole folder). A folder that holds a live output is kept: deleting it
-   * would take the fresh outputs with it.
-   */
-  private deleteReplacedFile(
-    file: VideoFile,
-    liveFiles: ReadonlyArray<ObjectLocation>,
-  ): Effect.Effect<void, QueueFailure> {
-    const isLive = (key: string): boolean =>
-      liveFiles.some((live) => live.bucket === file.bucketName && live.key === key);
-    const holdsLive = (prefix: string): boolean =>
-      liveFiles.some((live) => live.bucket === file.bucketName && live.key.startsWith(prefix));
-    if (file.encoding === Encoding.hls) {
-      const folder = `${folderOf(file.s3ObjectKey)}/`;
-      if (folder === "/" || holdsLive(folder)) return Effect.void;
-      return Effect.asVoid(
-        this.ports.jobs.enqueue("storage.delete", { bucket: file.bucketName, key: folder, prefix: true }),
-      );
-    }
-    if (isLive(file.s3ObjectKey)) return Effect.void;
-    return Effect.asVoid(
-      this.ports.jobs.enqueue("storage.delete", {
-        bucket: file.bucketName,
-        key: file.s3ObjectKey,
-        prefix: false,
-      }),
-    );
-  }
-
-  /** Outputs the outcome names that are not in staging (checked before anything is copied). */
-  private missingStagedOutputs(
-    stagedKeys: ReadonlyArray<string>,
-    outcome: TranscodeSucceeded,
-    outputs: LiveOutputs,
-  ): Effect.Effect<ReadonlyArray<string>, StorageFailure> {
-    const { objectStore } = this.ports;
-    const staged = new Set(stagedKeys);
-    return Effect.gen(function* () {
-      const missing: Array<string> = [];
-      for (const location of [outcome.hlsPlaylist, ...(outcome.mp4 === null ? [] : [outcome.mp4])]) {
-        if (!staged.has(location.key)) missing.push(`${location.bucket}/${location.key}`);
-      }
-      for (const thumbnail of outputs.thumbnails) {
-        if (thumbnail.staged === null) continue;
-        if (Option.isNone(yield* objectStore.head(thumbnail.staged))) {
-          missing.push(`${thumbnail.staged.bucket}/${thumbnail.staged.key}`);
-        }
-      }
-      return missing;
-    });
-  }
-
-  /** Copies every staged object over its live key (overwriting), segments before playlists. */
-  private copyStagedOutputsLive(
-    staged: ReadonlyArray<string>,
-    hex: HexKey,
-    space: KeySpace,
-    outputs: LiveOutputs,
-  ): Effect.Effect<void, StorageFailure | ObjectNotFound> {
-    const { objectStore } = this.ports;
-    const bucket = this.settings.buckets.transcode;
-    return Effect.gen(function* () {
-      for (const key of playlistsLast(staged)) {
-        const live = liveKeyForStagedKey(key, hex, space);
-        if (live !== undefined) yield* objectStore.copy({ bucket, key }, { bucket, key: live });
-      }
-      for (const thumbnail of outputs.thumbnails) {
-        if (thumbnail.staged !== null) yield* objectStore.copy(thumbnail.staged, thumbnail.live);
-      }
-    });
-  }
-
-  private listKeys(bucket: string, prefix: string): Effect.Effect<ReadonlyArray<string>, StorageFailure> {
-    const { objectStore } = this.ports;
-    return Effect.gen(this, function* () {
-      const keys: Array<string> = [];
-      let cursor: string | null = null;
-      do {
-        const page: {
-          readonly objects: ReadonlyArray<{ readonly key: string }>;
-          readonly nextCursor: string | null;
-        } = yield* objectStore.list(bucket, prefix, { cursor });
-        keys.push(...page.objects.map((object) => object.key));
-        cursor = page.nextCursor;
-      } while (cursor !== null);
-      return keys;
-    });
   }
 
   /**

@@ -2,10 +2,19 @@ import { Data } from "effect";
 import type { VideoKey } from "../../model/keys.js";
 import type { CdnInvalidationFailure } from "../../ports/cdn-invalidator.js";
 
-/** An outcome names a transcoder job OVS never recorded (or whose video was deleted since). */
-export class UnknownEncodeJob extends Data.TaggedError("UnknownEncodeJob")<{ readonly jobId: string }> {
+/**
+ * An outcome names a transcoder job OVS has no row for (never recorded, or deleted with its
+ * video). The row is what ties an outcome to its video, so nothing is changed; delivering the
+ * same outcome again finds the same nothing, so a job runner drops it instead of retrying.
+ */
+export class UnknownEncodeJob extends Data.TaggedError("UnknownEncodeJob")<{
+  readonly jobId: string;
+  /** The video the outcome names, when it names one. */
+  readonly videoKey?: VideoKey;
+}> {
   override get message(): string {
-    return `no transcode job ${this.jobId} was recorded`;
+    const named = this.videoKey === undefined ? "" : ` (the outcome names video ${this.videoKey})`;
+    return `no transcode job ${this.jobId} was recorded, so its outcome matches no video${named}`;
   }
 }
 

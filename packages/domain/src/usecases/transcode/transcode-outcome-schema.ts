@@ -18,7 +18,7 @@ const TranscodedThumbnailSchema = Schema.Struct({
 
 const TranscodeSucceededSchema = Schema.TaggedStruct("TranscodeSucceeded", {
   jobId: NonEmptyString,
-  videoKey: VideoKeySchema,
+  videoKey: Schema.optionalWith(VideoKeySchema, { exact: true }),
   hlsPlaylist: ObjectLocationSchema,
   mp4: Schema.NullOr(ObjectLocationSchema),
   thumbnails: Schema.Array(TranscodedThumbnailSchema),
@@ -27,14 +27,15 @@ const TranscodeSucceededSchema = Schema.TaggedStruct("TranscodeSucceeded", {
 
 const TranscodeFailedSchema = Schema.TaggedStruct("TranscodeFailed", {
   jobId: NonEmptyString,
-  videoKey: VideoKeySchema,
+  videoKey: Schema.optionalWith(VideoKeySchema, { exact: true }),
   errorCode: Schema.NullOr(Schema.Int),
   errorMessage: Schema.String,
 });
 
 /**
  * A finished job as the `transcode.outcome` queue carries it (the webhook and the local
- * transcoder enqueue it as JSON). Video keys are accepted dashed or as hex.
+ * transcoder enqueue it as JSON). Video keys are accepted dashed or as hex, and may be absent
+ * for jobs the previous system submitted.
  */
 export const TranscodeOutcomeSchema: Schema.Schema<TranscodeOutcome, TranscodeOutcomeEncoded> = Schema.Union(
   TranscodeSucceededSchema,
