@@ -8,7 +8,7 @@
 import { Effect } from "effect";
 import pg from "pg";
 import { after, userPrincipal, videoVisibilityFilter } from "@ovs/domain";
-import type { UserId } from "@ovs/domain";
+import type { Page, UserId, VideoDetails } from "@ovs/domain";
 import type { Database } from "../src/database.js";
 import { openPgliteDatabase, openPostgresDatabase } from "../src/database.js";
 import { SqlContext } from "../src/sql-context.js";
@@ -86,7 +86,9 @@ const measure = async (backend: string, database: Database): Promise<Figures> =>
   for (;;) {
     const before = queries;
     const start = performance.now();
-    const page = await Effect.runPromise(videos.listDetails(anonymousQuery, after(cursor, PAGE_SIZE)));
+    const page: Page<VideoDetails> = await Effect.runPromise(
+      videos.listDetails(anonymousQuery, after(cursor, PAGE_SIZE)),
+    );
     pageTimes.push(performance.now() - start);
     queryCounts.push(queries - before);
     lastPageCursor = cursor;

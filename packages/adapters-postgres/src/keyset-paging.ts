@@ -1,36 +1,14 @@
 import { Either } from "effect";
 import type { Effect } from "effect";
 import type { Knex } from "knex";
-import type { CursorPosition, Page, PageRequest } from "@ovs/domain";
-import { InvalidCursor, MAX_PAGE_SIZE, canonicalUuid, decodeCursor, encodeCursor } from "@ovs/domain";
-
-/** The orderings every list accepts; the key breaks ties in the direction of the ordering. */
-export type ListOrdering = "-created_at" | "created_at" | "title" | "-title";
-
-interface SortPosition {
-  readonly value: Date | string;
-  readonly key: string;
-}
+import type { InvalidCursor, ListOrdering, Page, PageRequest } from "@ovs/domain";
+import { MAX_PAGE_SIZE, decodeSortPosition, encodeSortPosition } from "@ovs/domain";
 
 const descending = (ordering: ListOrdering): boolean => ordering.startsWith("-");
 const byCreation = (ordering: ListOrdering): boolean => ordering.endsWith("created_at");
 
 export const clampPageSize = (size: number): number =>
   Math.min(MAX_PAGE_SIZE, Math.max(1, Number.isFinite(size) ? Math.floor(size) : 1));
-
-/** Reads a cursor back, refusing anything this ordering could not have made. */
-const positionOf = (ordering: ListOrdering, cursor: string): Either.Either<SortPosition, InvalidCursor> =>
-  Either.flatMap(decodeCursor(ordering, cursor), (position): Either.Either<SortPosition, InvalidCursor> => {
-    const [value, key] = position;
-    const invalid = Either.left(new InvalidCursor({ cursor }));
-    if (position.length !== 2 || typeof value !== "string" || typeof key !== "string") return invalid;
-    if (canonicalUuid(key) !== key) return invalid;
-    if (!byCreation(ordering)) return Either.right({ value, key });
-    const at = new Date(value);
-    return Number.isNaN(at.getTime()) || at.toISOString() !== value
-      ? invalid
-      : Either.right({ value: at, key });
-  });
 
 export interface SortColumns {
   /** The created-at and title columns and the unique key column, qualified (`v.created_at`). */
@@ -72,7 +50,7 @@ export const planPage = (
     });
   }
   if (request.cursor === null) return Either.right({ ...base, offset: 0, after: null });
-  return Either.map(positionOf(ordering, request.cursor), (position) => ({
+  return Either.map(decodeSortPosition(ordering, request.cursor), (position) => ({
     ...base,
     offset: 0,
     after: {
@@ -105,15 +83,7 @@ export const pageOf = <Row, Item>(
   const pageRows = rows.slice(0, plan.size);
   const last = pageRows.at(-1);
   const more = rows.length > plan.size;
-  let nextCursor: string | null = null;
-  if (more && last !== undefined) {
-    const values = sortValues(last);
-    const position: CursorPosition = [
-      byCreation(plan.ordering) ? values.createdAt.toISOString() : values.title,
-      values.key,
-    ];
-    nextCursor = encodeCursor(plan.ordering, position);
-  }
+  const nextCursor = more && last !== undefined ? encodeSortPosition(plan.ordering, sortValues(last)) : null;
   return { items: pageRows.map(item), total, nextCursor };
 };
 

@@ -4,9 +4,11 @@ import type { EnqueueOptions, EnqueueResult, JobPayloads, JobQueue, QueueName } 
 import { QUEUE_NAMES, QueueFailure } from "@ovs/domain";
 import type { Database, SqlExecutor } from "./database.js";
 import { transactionExecutor } from "./database.js";
+import type { QueueLogger } from "./queue-logger.js";
+import { stderrQueueLogger } from "./queue-logger.js";
 import { currentTransaction } from "./sql-context.js";
 
-/** Retry, expiry and retention of one queue (ARCHITECTURE.md §7). */
+/** Retry, expiry and retention of one queue (docs/architecture.md §7). */
 export interface QueuePolicy {
   readonly retryLimit: number;
   readonly retryDelaySeconds: number;
@@ -54,17 +56,27 @@ export interface PgBossOptions {
   /** Runs pg-boss's maintenance and cron scheduler (on for workers, off in tests). */
   readonly supervise?: boolean;
   readonly schema?: string;
+  /** Receives pg-boss's `error` events (maintenance, cron, its own connection pool); stderr by default. */
+  readonly logger?: QueueLogger;
 }
 
 /** Starts pg-boss on the database and creates every queue with its policy. */
 export const startPgBoss = async (database: Database, options: PgBossOptions = {}): Promise<PgBoss> => {
   const supervise = options.supervise ?? true;
+  const logger = options.logger ?? stderrQueueLogger;
   const common = { schema: options.schema ?? "pgboss", supervise, schedule: supervise, migrate: true };
   const boss =
     database.executor !== null
       ? new PgBoss({ ...common, db: database.executor as PgBoss.Db })
       : new PgBoss({ ...common, connectionString: database.connectionString ?? "", max: 4 });
-  boss.on("error", () => undefined);
+  // An `error` event without a listener would throw out of pg-boss's timers and end the process;
+  // ignoring it would hide a queue that has stopped working.
+  boss.on("error", (error: { readonly message?: unknown }) => {
+    logger.error(
+      `pg-boss error: ${typeof error.message === "string" ? error.message : String(error)}`,
+      error,
+    );
+  });
   await boss.start();
   for (const queue of QUEUE_NAMES) {
     const policy = QUEUE_POLICIES[queue];

@@ -3,23 +3,19 @@ import type { Database } from "./database.js";
 import { PgBossJobQueue } from "./pg-boss-job-queue.js";
 import { PostgresLease } from "./postgres-lease.js";
 import { PostgresUnitOfWork } from "./postgres-unit-of-work.js";
+import { PostgresAccessGroupRepository } from "./repositories/postgres-access-group-repository.js";
 import { PostgresCollectionRepository } from "./repositories/postgres-collection-repository.js";
-import {
-  PostgresAccessGroupRepository,
-  PostgresEdxEndpointRepository,
-  PostgresEdxPostRecordRepository,
-  PostgresEncodeJobRepository,
-  PostgresMailOutboxRepository,
-  PostgresUserRepository,
-  PostgresWatchBucketClaimRepository,
-  PostgresYouTubeVideoRepository,
-} from "./repositories/postgres-small-repositories.js";
-import {
-  PostgresVideoFileRepository,
-  PostgresVideoSubtitleRepository,
-  PostgresVideoThumbnailRepository,
-} from "./repositories/postgres-stored-object-repositories.js";
+import { PostgresEdxEndpointRepository } from "./repositories/postgres-edx-endpoint-repository.js";
+import { PostgresEdxPostRecordRepository } from "./repositories/postgres-edx-post-record-repository.js";
+import { PostgresEncodeJobRepository } from "./repositories/postgres-encode-job-repository.js";
+import { PostgresMailOutboxRepository } from "./repositories/postgres-mail-outbox-repository.js";
+import { PostgresUserRepository } from "./repositories/postgres-user-repository.js";
 import { PostgresVideoRepository } from "./repositories/postgres-video-repository.js";
+import { PostgresVideoFileRepository } from "./repositories/postgres-video-file-repository.js";
+import { PostgresVideoSubtitleRepository } from "./repositories/postgres-video-subtitle-repository.js";
+import { PostgresVideoThumbnailRepository } from "./repositories/postgres-video-thumbnail-repository.js";
+import { PostgresWatchBucketClaimRepository } from "./repositories/postgres-watch-bucket-claim-repository.js";
+import { PostgresYouTubeVideoRepository } from "./repositories/postgres-youtube-video-repository.js";
 import { SqlContext } from "./sql-context.js";
 
 /** Every persistence port over one database, sharing its transactions. */

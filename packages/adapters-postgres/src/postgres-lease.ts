@@ -29,7 +29,7 @@ export class PostgresLease implements Lease {
   ): Effect.Effect<LeaseHandle, LeaseHeld | LeaseFailure> {
     return Effect.flatMap(
       Effect.mapError(
-        this.sql.read("acquire lease", async (db) => {
+        this.sql.statement("acquire lease", async (db) => {
           const result = await db.raw<{ rows: ReadonlyArray<LeaseRow> }>(
             `INSERT INTO leases (name, owner, expires_at)
              VALUES (?, ?, clock_timestamp() + (? * interval '1 millisecond'))
@@ -58,7 +58,7 @@ export class PostgresLease implements Lease {
   ): Effect.Effect<LeaseHandle, LeaseLost | LeaseFailure> {
     return Effect.flatMap(
       Effect.mapError(
-        this.sql.read("renew lease", async (db) => {
+        this.sql.statement("renew lease", async (db) => {
           const result = await db.raw<{ rows: ReadonlyArray<LeaseRow> }>(
             `UPDATE leases SET expires_at = clock_timestamp() + (? * interval '1 millisecond')
              WHERE name = ? AND owner = ? AND expires_at > clock_timestamp()
@@ -82,7 +82,7 @@ export class PostgresLease implements Lease {
 
   release(handle: LeaseHandle): Effect.Effect<void, LeaseFailure> {
     return Effect.mapError(
-      this.sql.read("release lease", async (db) => {
+      this.sql.statement("release lease", async (db) => {
         await db("leases").where({ name: handle.name, owner: handle.owner }).delete();
       }),
       (failure) => new LeaseFailure({ name: handle.name, cause: failure.cause }),

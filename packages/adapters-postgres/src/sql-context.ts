@@ -29,8 +29,11 @@ export class SqlContext {
     (transaction) => transaction ?? this.knex,
   );
 
-  /** Runs statements that may violate constraints; the errors come back typed. */
-  write<A>(
+  /**
+   * Runs statements that may break a constraint: a unique or foreign-key violation comes back as
+   * `UniqueViolation` or `RecordNotFound`, anything else as `PersistenceFailure`.
+   */
+  constrainedStatement<A>(
     operation: string,
     statements: (db: Knex | Knex.Transaction) => Promise<A>,
   ): Effect.Effect<A, DatabaseError> {
@@ -39,8 +42,11 @@ export class SqlContext {
     );
   }
 
-  /** Runs statements whose only expected failure is the store itself. */
-  read<A>(
+  /**
+   * Runs statements no constraint is expected to stop (reads, upserts that settle their own
+   * conflicts, updates of unconstrained columns): any failure is the store's, a `PersistenceFailure`.
+   */
+  statement<A>(
     operation: string,
     statements: (db: Knex | Knex.Transaction) => Promise<A>,
   ): Effect.Effect<A, PersistenceFailure> {
@@ -60,7 +66,9 @@ export class SqlContext {
     operation: string,
     statements: (db: Knex.Transaction) => Promise<A>,
   ): Effect.Effect<A, DatabaseError> {
-    return this.write(operation, (db) => db.transaction((transaction) => statements(transaction)));
+    return this.constrainedStatement(operation, (db) =>
+      db.transaction((transaction) => statements(transaction)),
+    );
   }
 }
 

@@ -39,8 +39,6 @@ const conditionSql = (condition: VisibilityCondition, hasVideo: boolean): SqlCon
       const membership = groupMembership("video_view_groups", "video_key", "v.key", condition.groups);
       return videoOnly(membership.sql, membership.bindings);
     }
-    case "CollectionIsPublic":
-      return { sql: "c.is_public", bindings: [] };
     case "CollectionIsLoggedInOnly":
       return { sql: "c.is_logged_in_only", bindings: [] };
     case "CollectionOwnedBy":

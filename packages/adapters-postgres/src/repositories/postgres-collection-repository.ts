@@ -133,7 +133,7 @@ export class PostgresCollectionRepository implements CollectionRepository {
 
   delete(key: CollectionKey): Effect.Effect<void, RecordNotFound | PersistenceFailure> {
     return Effect.flatMap(
-      this.sql.read("delete collection", (db) =>
+      this.sql.statement("delete collection", (db) =>
         db("collections").where("key", key).delete().returning("key"),
       ),
       (deleted: ReadonlyArray<unknown>) =>
@@ -142,7 +142,7 @@ export class PostgresCollectionRepository implements CollectionRepository {
   }
 
   findByKey(key: CollectionKey): Effect.Effect<Option.Option<Collection>, PersistenceFailure> {
-    return this.sql.read("find collection", async (db) =>
+    return this.sql.statement("find collection", async (db) =>
       Option.fromNullable(await this.readCollection(db, key)),
     );
   }
@@ -150,7 +150,7 @@ export class PostgresCollectionRepository implements CollectionRepository {
   findByKeys(
     keys: ReadonlyArray<CollectionKey>,
   ): Effect.Effect<ReadonlyArray<Collection>, PersistenceFailure> {
-    return this.sql.read("find collections", async (db) => {
+    return this.sql.statement("find collections", async (db) => {
       const distinct = [...new Set(keys)];
       if (distinct.length === 0) return [];
       const rows: ReadonlyArray<CollectionWithListsRow> = await this.select(db).whereIn("c.key", distinct);
@@ -166,7 +166,7 @@ export class PostgresCollectionRepository implements CollectionRepository {
     slug: string,
     ownerId: UserId,
   ): Effect.Effect<Option.Option<Collection>, PersistenceFailure> {
-    return this.sql.read("find collection by slug", async (db) => {
+    return this.sql.statement("find collection by slug", async (db) => {
       const row: CollectionWithListsRow | undefined = await this.select(db)
         .where({ "c.slug": slug, "c.owner_id": ownerId })
         .orderBy([
@@ -183,7 +183,7 @@ export class PostgresCollectionRepository implements CollectionRepository {
     request: PageRequest,
   ): Effect.Effect<Page<CollectionListItem>, InvalidCursor | PersistenceFailure> {
     return Effect.flatMap(planOrFail(SORT_COLUMNS, query.ordering ?? "-created_at", request), (plan) =>
-      this.sql.read("list collections", async (db) => {
+      this.sql.statement("list collections", async (db) => {
         const rows: ReadonlyArray<CollectionListRow> = await applyPlan(
           filtered(db, query).select(
             "c.*",
@@ -207,7 +207,7 @@ export class PostgresCollectionRepository implements CollectionRepository {
   }
 
   listScheduledForRetranscode(): Effect.Effect<ReadonlyArray<Collection>, PersistenceFailure> {
-    return this.sql.read("list collections scheduled for retranscode", async (db) => {
+    return this.sql.statement("list collections scheduled for retranscode", async (db) => {
       const rows: ReadonlyArray<CollectionWithListsRow> = await this.select(db)
         .where("c.schedule_retranscode", true)
         .orderBy([

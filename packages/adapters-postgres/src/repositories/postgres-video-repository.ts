@@ -181,7 +181,7 @@ export class PostgresVideoRepository implements VideoRepository {
       ...(fields.sourceUrl === undefined ? {} : { source_url: fields.sourceUrl }),
     };
     return Effect.flatMap(
-      this.sql.read("compare and set video status", async (db) => {
+      this.sql.statement("compare and set video status", async (db) => {
         // The WHERE re-checks the status after waiting for a concurrent writer's row lock, so
         // exactly one of two racing writers matches.
         const changed = await db("videos")
@@ -202,7 +202,7 @@ export class PostgresVideoRepository implements VideoRepository {
 
   touch(key: VideoKey, at: Date): Effect.Effect<void, RecordNotFound | PersistenceFailure> {
     return Effect.flatMap(
-      this.sql.read("touch video", (db) => db("videos").where("key", key).update({ updated_at: at })),
+      this.sql.statement("touch video", (db) => db("videos").where("key", key).update({ updated_at: at })),
       (changed) =>
         changed === 0 ? Effect.fail(new RecordNotFound({ entity: "Video", id: key })) : Effect.void,
     );
@@ -210,18 +210,18 @@ export class PostgresVideoRepository implements VideoRepository {
 
   delete(key: VideoKey): Effect.Effect<void, RecordNotFound | PersistenceFailure> {
     return Effect.flatMap(
-      this.sql.read("delete video", (db) => db("videos").where("key", key).delete().returning("key")),
+      this.sql.statement("delete video", (db) => db("videos").where("key", key).delete().returning("key")),
       (deleted: ReadonlyArray<unknown>) =>
         deleted.length === 0 ? Effect.fail(new RecordNotFound({ entity: "Video", id: key })) : Effect.void,
     );
   }
 
   findByKey(key: VideoKey): Effect.Effect<Option.Option<Video>, PersistenceFailure> {
-    return this.sql.read("find video", async (db) => Option.fromNullable(await this.readVideo(db, key)));
+    return this.sql.statement("find video", async (db) => Option.fromNullable(await this.readVideo(db, key)));
   }
 
   findDetailsByKey(key: VideoKey): Effect.Effect<Option.Option<VideoDetails>, PersistenceFailure> {
-    return this.sql.read("find video details", async (db) => {
+    return this.sql.statement("find video details", async (db) => {
       const row: DetailsRow | undefined = await db
         .from("videos as v")
         .join("collections as c", "c.key", "v.collection_key")
@@ -242,7 +242,7 @@ export class PostgresVideoRepository implements VideoRepository {
     return Effect.flatMap(
       planOrFail(SORT_COLUMNS, query.ordering ?? "-created_at", request),
       (plan: PagePlan) =>
-        this.sql.read("list videos", async (db) => {
+        this.sql.statement("list videos", async (db) => {
           const rows: ReadonlyArray<Row> = await applyPlan(filtered(db, query).select(...columns(db)), plan);
           const counted: { readonly total: number | string } | undefined = await filtered(db, query)
             .count({ total: "*" })
@@ -272,7 +272,7 @@ export class PostgresVideoRepository implements VideoRepository {
   }
 
   listInCollection(key: CollectionKey): Effect.Effect<ReadonlyArray<Video>, PersistenceFailure> {
-    return this.sql.read("list videos of a collection", async (db) => {
+    return this.sql.statement("list videos of a collection", async (db) => {
       const rows: ReadonlyArray<VideoRow> = await this.selectVideo(db)
         .where("v.collection_key", key)
         .orderByRaw("v.custom_order ASC NULLS LAST, v.created_at DESC, v.key DESC");
@@ -285,7 +285,7 @@ export class PostgresVideoRepository implements VideoRepository {
     before: Date,
     limit: number,
   ): Effect.Effect<ReadonlyArray<Video>, PersistenceFailure> {
-    return this.sql.read("list videos in status", async (db) => {
+    return this.sql.statement("list videos in status", async (db) => {
       const rows: ReadonlyArray<VideoRow> = await this.selectVideo(db)
         .whereIn("v.status", [...statuses])
         .where("v.updated_at", "<", before)
@@ -296,7 +296,7 @@ export class PostgresVideoRepository implements VideoRepository {
   }
 
   listScheduledForRetranscode(limit: number): Effect.Effect<ReadonlyArray<Video>, PersistenceFailure> {
-    return this.sql.read("list videos scheduled for retranscode", async (db) => {
+    return this.sql.statement("list videos scheduled for retranscode", async (db) => {
       const rows: ReadonlyArray<VideoRow> = await this.selectVideo(db)
         .where("v.schedule_retranscode", true)
         .orderByRaw("v.created_at ASC, v.key ASC")
@@ -310,7 +310,7 @@ export class PostgresVideoRepository implements VideoRepository {
     value: boolean,
     at: Date,
   ): Effect.Effect<number, PersistenceFailure> {
-    return this.sql.read("set retranscode flag of a collection's videos", (db) =>
+    return this.sql.statement("set retranscode flag of a collection's videos", (db) =>
       db("videos")
         .where("collection_key", key)
         .whereNot("schedule_retranscode", value)

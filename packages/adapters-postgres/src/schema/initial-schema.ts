@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import { ENCODE_JOB_STATES, VIDEO_STATUSES } from "@ovs/domain";
 
 /**
- * The whole OVS schema (reference/upstream-domain.md §1), with the upstream constraints the
+ * The whole OVS schema (docs/upstream.md §1), with the upstream constraints the
  * database can hold and the ones upstream only meant to have (one subtitle per video and
  * language). Keys are UUID columns: foreign keys point at them, so no query needs an
  * integer-id lookup. Serial `id` columns give the row order upstream ties fall back to.

@@ -1,4 +1,5 @@
 import { Data, Either, Encoding, Schema } from "effect";
+import { canonicalUuid } from "../model/keys.js";
 
 /**
  * Two ways to page a list, both over one stable total order whose last component is unique
@@ -55,6 +56,49 @@ export const decodeCursor = (
     return Either.left(new InvalidCursor({ cursor }));
   return Either.right(decoded.right.p);
 };
+
+/** The orderings every list accepts: by creation time or by title, either way round. */
+export type ListOrdering = "-created_at" | "created_at" | "title" | "-title";
+
+/**
+ * Where a list cursor points: after the item with this sort value (its creation time for the
+ * `created_at` orderings, its title for the `title` ones) and this key, which breaks ties.
+ */
+export interface SortPosition {
+  readonly value: Date | string;
+  readonly key: string;
+}
+
+const sortsByCreation = (ordering: ListOrdering): boolean => ordering.endsWith("created_at");
+
+/** The cursor of the page that follows `last`. */
+export const encodeSortPosition = (
+  ordering: ListOrdering,
+  last: { readonly createdAt: Date; readonly title: string; readonly key: string },
+): string =>
+  encodeCursor(ordering, [sortsByCreation(ordering) ? last.createdAt.toISOString() : last.title, last.key]);
+
+/**
+ * Reads a list cursor back, refusing anything `encodeSortPosition` could not have made for this
+ * ordering: another ordering, another shape, a key that is not a canonical UUID, or a time not
+ * written the way the encoder writes it. Every store pages with this, so a cursor one of them
+ * accepts the others accept too.
+ */
+export const decodeSortPosition = (
+  ordering: ListOrdering,
+  cursor: string,
+): Either.Either<SortPosition, InvalidCursor> =>
+  Either.flatMap(decodeCursor(ordering, cursor), (position): Either.Either<SortPosition, InvalidCursor> => {
+    const [value, key] = position;
+    const invalid = Either.left(new InvalidCursor({ cursor }));
+    if (position.length !== 2 || typeof value !== "string" || typeof key !== "string") return invalid;
+    if (canonicalUuid(key) !== key) return invalid;
+    if (!sortsByCreation(ordering)) return Either.right({ value, key });
+    const at = new Date(value);
+    return Number.isNaN(at.getTime()) || at.toISOString() !== value
+      ? invalid
+      : Either.right({ value: at, key });
+  });
 
 /** Bounds used by every list: at least one item, at most 1000. */
 export const MAX_PAGE_SIZE = 1000;

@@ -20,8 +20,26 @@ export type JobHandler<Q extends QueueName> = (payload: JobPayloads[Q]) => Effec
 
 export type JobHandlers = { readonly [Q in QueueName]: JobHandler<Q> };
 
+const flagged = (error: object, flag: "transient" | "retryable"): boolean | undefined => {
+  const value: unknown = (error as Record<string, unknown>)[flag];
+  return typeof value === "boolean" ? value : undefined;
+};
+
 /**
- * Which use case serves which queue (ARCHITECTURE.md §7), in one place: the app registers these
+ * Whether running a job again may end differently from the failure it just had. The handlers'
+ * failures say so themselves: store, transcoder, mail, directory, edX and CDN failures carry
+ * `transient`, `StoredObjectsNotDeleted` carries `retryable`; a payload that does not validate
+ * (`InvalidInput`) fails the same way every time. Anything else (a store outage, a lost race, a
+ * defect) is worth the queue's retries.
+ */
+export const isRetryableJobFailure = (error: unknown): boolean => {
+  if (typeof error !== "object" || error === null) return true;
+  if ((error as { readonly _tag?: unknown })._tag === "InvalidInput") return false;
+  return flagged(error, "retryable") !== false && flagged(error, "transient") !== false;
+};
+
+/**
+ * Which use case serves which queue (docs/architecture.md §7), in one place: the app registers these
  * with its workers, the harness drains its queue through them.
  */
 export const makeJobHandlers = (ports: DomainPorts, settings: DomainSettings): JobHandlers => {

@@ -1,10 +1,6 @@
 import { Either } from "effect";
-import { canonicalUuid } from "../../model/keys.js";
-import type { CursorPosition, Page, PageRequest } from "../../ports/pagination.js";
-import { InvalidCursor, MAX_PAGE_SIZE, decodeCursor, encodeCursor } from "../../ports/pagination.js";
-
-/** The four orderings every list accepts; the key always breaks ties in the same direction. */
-export type ListOrdering = "-created_at" | "created_at" | "title" | "-title";
+import type { InvalidCursor, ListOrdering, Page, PageRequest, SortPosition } from "../../ports/pagination.js";
+import { MAX_PAGE_SIZE, decodeSortPosition, encodeSortPosition } from "../../ports/pagination.js";
 
 export interface Sortable {
   readonly key: string;
@@ -33,24 +29,11 @@ const compareSortKeys = (ordering: ListOrdering, a: SortKey, b: SortKey): number
   return descending(ordering) ? -ascending : ascending;
 };
 
-const cursorOf = (ordering: ListOrdering, row: Sortable): string => {
-  const position: CursorPosition = [byCreation(ordering) ? row.createdAt.toISOString() : row.title, row.key];
-  return encodeCursor(ordering, position);
-};
-
-/** Reads a cursor back into a sort key, refusing anything this ordering could not have made. */
-const positionOf = (ordering: ListOrdering, cursor: string): Either.Either<SortKey, InvalidCursor> =>
-  Either.flatMap(decodeCursor(ordering, cursor), (position): Either.Either<SortKey, InvalidCursor> => {
-    const [value, key] = position;
-    const invalid = Either.left(new InvalidCursor({ cursor }));
-    if (position.length !== 2 || typeof value !== "string" || typeof key !== "string") return invalid;
-    if (canonicalUuid(key) !== key) return invalid;
-    if (!byCreation(ordering)) return Either.right({ value, key });
-    const at = new Date(value);
-    return Number.isNaN(at.getTime()) || at.toISOString() !== value
-      ? invalid
-      : Either.right({ value: at.getTime(), key });
-  });
+/** The decoded cursor as a sort key: times compare as milliseconds, like `sortKeyOf`'s. */
+const sortKeyAt = (position: SortPosition): SortKey => ({
+  value: position.value instanceof Date ? position.value.getTime() : position.value,
+  key: position.key,
+});
 
 const clampSize = (size: number): number =>
   Math.min(MAX_PAGE_SIZE, Math.max(1, Number.isFinite(size) ? Math.floor(size) : 1));
@@ -75,9 +58,10 @@ export const paginate = <T extends Sortable>(
       ? Either.right((Math.max(1, Math.floor(request.page) || 1) - 1) * size)
       : request.cursor === null
         ? Either.right(0)
-        : Either.map(positionOf(ordering, request.cursor), (position) => {
+        : Either.map(decodeSortPosition(ordering, request.cursor), (position) => {
+            const after = sortKeyAt(position);
             const index = sorted.findIndex(
-              (row) => compareSortKeys(ordering, sortKeyOf(ordering, row), position) > 0,
+              (row) => compareSortKeys(ordering, sortKeyOf(ordering, row), after) > 0,
             );
             return index === -1 ? sorted.length : index;
           });
@@ -88,7 +72,7 @@ export const paginate = <T extends Sortable>(
     return {
       items,
       total: sorted.length,
-      nextCursor: more && last !== undefined ? cursorOf(ordering, last) : null,
+      nextCursor: more && last !== undefined ? encodeSortPosition(ordering, last) : null,
     };
   });
 };

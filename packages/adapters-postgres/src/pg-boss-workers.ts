@@ -1,0 +1,197 @@
+import { Cause, Effect, Exit, Option } from "effect";
+import type PgBoss from "pg-boss";
+import type { JobHandlers, QueueName } from "@ovs/domain";
+import { QUEUE_NAMES, isRetryableJobFailure } from "@ovs/domain";
+import type { QueueLogger } from "./queue-logger.js";
+import { stderrQueueLogger } from "./queue-logger.js";
+
+export interface WorkerPolling {
+  /** Jobs taken per fetch and run together: a worker's concurrency. pg-boss's default is 1. */
+  readonly batchSize?: number;
+  /** Pause between fetches that found nothing; pg-boss's default is 2, its minimum 0.5. */
+  readonly pollingIntervalSeconds?: number;
+}
+
+export interface WorkerOptions extends WorkerPolling {
+  /** Receives every failed job; `info`, if given, every finished one. stderr by default. */
+  readonly logger?: QueueLogger;
+  /** The queues to work; every queue of `QUEUE_NAMES` by default. */
+  readonly queues?: ReadonlyArray<QueueName>;
+  /** `batchSize` and `pollingIntervalSeconds` of some queues, over the ones above. */
+  readonly perQueue?: Partial<Readonly<Record<QueueName, WorkerPolling>>>;
+}
+
+export interface PgBossWorkers {
+  /**
+   * Stops fetching and resolves once every job already handed to a handler has finished. A
+   * fetch that was under way when `stop` was called may still return jobs: they are failed back
+   * to pg-boss unrun, so they retry by their queue's policy.
+   */
+  stop(): Promise<void>;
+}
+
+type AnyHandler = (payload: unknown) => Effect.Effect<unknown, unknown>;
+type Job = PgBoss.JobWithMetadata<unknown>;
+
+interface FailureReport {
+  readonly tag: string;
+  readonly message: string;
+  readonly retryable: boolean;
+}
+
+const messageOf = (value: unknown): string =>
+  typeof value === "object" && value !== null && typeof (value as { message?: unknown }).message === "string"
+    ? (value as { message: string }).message
+    : String(value);
+
+const reportOf = (cause: Cause.Cause<unknown>): FailureReport => {
+  const failure = Cause.failureOption(cause);
+  if (Option.isSome(failure)) {
+    const error = failure.value;
+    const tag =
+      typeof error === "object" && error !== null && typeof (error as { _tag?: unknown })._tag === "string"
+        ? (error as { _tag: string })._tag
+        : typeof error;
+    return { tag, message: messageOf(error), retryable: isRetryableJobFailure(error) };
+  }
+  const defect = Cause.dieOption(cause);
+  if (Option.isSome(defect)) return { tag: "Defect", message: messageOf(defect.value), retryable: true };
+  return { tag: "Interrupted", message: "the handler was interrupted", retryable: true };
+};
+
+/**
+ * Runs one job and records how it ended: completed on success, failed (so pg-boss retries it by
+ * the queue's policy) on a failure worth retrying, completed with the failure as its output
+ * (so operators still see it) on one a retry would repeat. Resolves to whether that record was
+ * written; a job whose record was not is still active.
+ */
+const runJob = async (
+  boss: PgBoss,
+  queue: QueueName,
+  handler: AnyHandler,
+  job: Job,
+  logger: QueueLogger,
+): Promise<boolean> => {
+  const where = { queue, jobId: job.id };
+  const record = async (end: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await end();
+      return true;
+    } catch (error) {
+      logger.error(`${queue} job ${job.id}: could not record its outcome: ${messageOf(error)}`, {
+        ...where,
+        error,
+      });
+      return false;
+    }
+  };
+  const exit = await Effect.runPromiseExit(Effect.suspend(() => handler(job.data)));
+  if (Exit.isSuccess(exit)) {
+    const recorded = await record(() => boss.complete(queue, job.id));
+    logger.info?.(`${queue} job ${job.id} done`, { ...where, result: exit.value });
+    return recorded;
+  }
+  const { tag, message, retryable } = reportOf(exit.cause);
+  const details = { ...where, tag, cause: Cause.pretty(exit.cause) };
+  if (!retryable) {
+    logger.error(
+      `${queue} job ${job.id} failed with ${tag}, not retried (a retry would fail the same way): ${message}`,
+      details,
+    );
+    return record(() => boss.complete(queue, job.id, { notRetried: { tag, message } }));
+  }
+  const next =
+    job.retryCount < job.retryLimit
+      ? `retry ${job.retryCount + 1} of ${job.retryLimit} follows`
+      : `no retries left (limit ${job.retryLimit})`;
+  logger.error(`${queue} job ${job.id} failed with ${tag}, ${next}: ${message}`, details);
+  return record(() => boss.fail(queue, job.id, { tag, message }));
+};
+
+/**
+ * Works the queues with the domain's job handlers, one pg-boss worker per queue. Each job's
+ * payload (the JSON the queue stored) goes to its queue's handler; success completes the job;
+ * a failure or a defect fails it, so pg-boss retries it by the queue's policy, unless the
+ * failure says a retry would end the same way (`isRetryableJobFailure`): that job is completed
+ * with the failure as its output. Every failure is logged with its queue, job id and tag.
+ *
+ * The jobs of a batch run concurrently. pg-boss records a batch as a whole once the callback
+ * returns: it completes the jobs still active, or fails them if the callback threw. Here each
+ * job's end is recorded as soon as it is known, so the only jobs still active by then are those
+ * whose record could not be written, and the callback throws so that they retry rather than
+ * pass for done.
+ *
+ * Call `stop` before stopping pg-boss.
+ */
+export const startWorkers = async (
+  boss: PgBoss,
+  handlers: JobHandlers,
+  options: WorkerOptions = {},
+): Promise<PgBossWorkers> => {
+  const logger = options.logger ?? stderrQueueLogger;
+  const inFlight = new Set<Promise<unknown>>();
+  const workerIds: Array<string> = [];
+  let stopping = false;
+
+  const runBatch = async (queue: QueueName, jobs: ReadonlyArray<Job>): Promise<void> => {
+    const ids = jobs.map((job) => job.id);
+    if (stopping) {
+      logger.info?.(`${queue}: jobs fetched while the workers stopped go back to the queue unrun`, {
+        queue,
+        jobIds: ids,
+      });
+      const unrun = { message: "the workers stopped before this job ran" };
+      await Promise.all(ids.map((id) => boss.fail(queue, id, unrun)));
+      return;
+    }
+    // The payload is JSON from the queue: the handlers validate what they read from it.
+    const handler = handlers[queue] as AnyHandler;
+    const recorded = await Promise.all(jobs.map((job) => runJob(boss, queue, handler, job, logger)));
+    const unrecorded = ids.filter((_, index) => recorded[index] !== true);
+    if (unrecorded.length > 0) throw new Error(`could not record the outcome of ${unrecorded.join(", ")}`);
+  };
+
+  const work = (queue: QueueName, jobs: ReadonlyArray<Job>): Promise<void> => {
+    const batch = runBatch(queue, jobs);
+    const settled = batch.catch(() => undefined);
+    inFlight.add(settled);
+    void settled.then(() => inFlight.delete(settled));
+    return batch;
+  };
+
+  const stopWorking = async (): Promise<void> => {
+    stopping = true;
+    await Promise.all(workerIds.map((id) => boss.offWork({ id })));
+    while (inFlight.size > 0) await Promise.all([...inFlight]);
+  };
+
+  try {
+    for (const queue of options.queues ?? QUEUE_NAMES) {
+      const polling = options.perQueue?.[queue];
+      const batchSize = polling?.batchSize ?? options.batchSize;
+      const pollingIntervalSeconds = polling?.pollingIntervalSeconds ?? options.pollingIntervalSeconds;
+      workerIds.push(
+        await boss.work<unknown>(
+          queue,
+          {
+            includeMetadata: true,
+            ...(batchSize === undefined ? {} : { batchSize }),
+            ...(pollingIntervalSeconds === undefined ? {} : { pollingIntervalSeconds }),
+          },
+          (jobs) => work(queue, jobs),
+        ),
+      );
+    }
+  } catch (error) {
+    await stopWorking();
+    throw error;
+  }
+
+  let stopped: Promise<void> | undefined;
+  return {
+    stop: () => {
+      stopped ??= stopWorking();
+      return stopped;
+    },
+  };
+};
