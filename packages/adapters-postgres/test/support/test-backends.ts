@@ -1,11 +1,11 @@
 import pg from "pg";
 import type PgBoss from "pg-boss";
 import type { QueueName } from "@ovs/domain";
-import type { Database } from "../database.js";
-import { openPgliteDatabase, openPostgresDatabase } from "../database.js";
-import { startPgBoss } from "../pg-boss-job-queue.js";
-import type { PostgresAdapters } from "../postgres-adapters.js";
-import { makePostgresAdapters, shutDown } from "../postgres-adapters.js";
+import type { Database } from "../../src/database.js";
+import { openPgliteDatabase, openPostgresDatabase } from "../../src/database.js";
+import { startPgBoss } from "../../src/pg-boss-job-queue.js";
+import type { PostgresAdapters } from "../../src/postgres-adapters.js";
+import { makePostgresAdapters, shutDown } from "../../src/postgres-adapters.js";
 
 /**
  * Test backends: PGlite always; the real server when `DATABASE_URL` is set, in a database

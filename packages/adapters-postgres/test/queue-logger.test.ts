@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { stderrQueueLogger } from "./queue-logger.js";
+import { stderrQueueLogger } from "../src/queue-logger.js";
 
 describe("stderrQueueLogger", () => {
   afterEach(() => {

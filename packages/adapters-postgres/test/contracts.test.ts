@@ -5,8 +5,8 @@ import {
   describeRepositoryContracts,
 } from "@ovs/domain/contracts";
 import type { MakeRepositories } from "@ovs/domain/contracts";
-import type { TestBackend } from "./testing/test-backends.js";
-import { backendsToRun, openTestBackend } from "./testing/test-backends.js";
+import type { TestBackend } from "./support/test-backends.js";
+import { backendsToRun, openTestBackend } from "./support/test-backends.js";
 
 const sleep = (milliseconds: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, milliseconds));

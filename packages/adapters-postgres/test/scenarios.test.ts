@@ -5,9 +5,9 @@ import {
   describeUploadRollbackScenarios,
 } from "@ovs/domain/contracts";
 import type { MakeScenarioHarness } from "@ovs/domain/testing";
-import { makePostgresScenarioHarness } from "./testing/scenario-harness.js";
-import type { TestBackend } from "./testing/test-backends.js";
-import { backendsToRun, openTestBackend } from "./testing/test-backends.js";
+import { makePostgresScenarioHarness } from "./support/scenario-harness.js";
+import type { TestBackend } from "./support/test-backends.js";
+import { backendsToRun, openTestBackend } from "./support/test-backends.js";
 
 /**
  * The domain's use-case scenarios on the second harness configuration: repositories, unit of

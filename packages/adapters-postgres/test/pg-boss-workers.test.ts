@@ -3,11 +3,11 @@ import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { JobHandlers, QueueName } from "@ovs/domain";
 import { PersistenceFailure, QUEUE_NAMES, StoredObjectsNotDeleted } from "@ovs/domain";
-import { startPgBoss } from "./pg-boss-job-queue.js";
-import { startWorkers } from "./pg-boss-workers.js";
-import type { QueueLogger } from "./queue-logger.js";
-import type { TestBackend } from "./testing/test-backends.js";
-import { backendsToRun, openTestBackend } from "./testing/test-backends.js";
+import { startPgBoss } from "../src/pg-boss-job-queue.js";
+import { startWorkers } from "../src/pg-boss-workers.js";
+import type { QueueLogger } from "../src/queue-logger.js";
+import type { TestBackend } from "./support/test-backends.js";
+import { backendsToRun, openTestBackend } from "./support/test-backends.js";
 
 /** A bound on every wait, so a job that never runs fails the test instead of hanging it. */
 const WAIT_BOUND_MS = 20_000;

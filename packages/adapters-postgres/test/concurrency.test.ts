@@ -1,10 +1,10 @@
 import { Effect, Either } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aCollection, aVideo, aVideoKey, storeIn } from "@ovs/domain/testing";
-import { PostgresLease } from "./postgres-lease.js";
-import { SqlContext } from "./sql-context.js";
-import type { TestBackend } from "./testing/test-backends.js";
-import { backendsToRun, openTestBackend } from "./testing/test-backends.js";
+import { PostgresLease } from "../src/postgres-lease.js";
+import { SqlContext } from "../src/sql-context.js";
+import type { TestBackend } from "./support/test-backends.js";
+import { backendsToRun, openTestBackend } from "./support/test-backends.js";
 
 for (const backendName of backendsToRun()) {
   describe(`concurrency on ${backendName}`, () => {
