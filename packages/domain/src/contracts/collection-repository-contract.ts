@@ -4,7 +4,7 @@ import type { Collection } from "../model/collection.js";
 import type { EdxEndpointId } from "../model/edx-endpoint.js";
 import type { Principal, UserId } from "../model/user.js";
 import { anonymous, userPrincipal } from "../model/user.js";
-import { collectionVisibilityFilter } from "../policy/access.js";
+import { collectionListScope } from "../policy/access.js";
 import type {
   CollectionListItem,
   CollectionListQuery,
@@ -359,10 +359,7 @@ export const describeCollectionRepositoryContract = (name: string, make: MakeRep
           keysOf(
             collectionsOf(
               await run(
-                subject.collections.list(
-                  { visibility: collectionVisibilityFilter(principal) },
-                  pageNumber(1, 100),
-                ),
+                subject.collections.list({ visibility: collectionListScope(principal) }, pageNumber(1, 100)),
               ),
             ),
           );
@@ -371,25 +368,22 @@ export const describeCollectionRepositoryContract = (name: string, make: MakeRep
         return { owner, publicOne, forViewers, forAdmins, loggedIn, closed, visibleTo, signedIn, store };
       };
 
-      it("shows anonymous visitors only public collections", () =>
+      it("shows anonymous visitors no collection, not even a public one", () =>
         withSubject(async (subject) => {
-          const { visibleTo, publicOne } = await accessScenario(subject);
+          const { visibleTo } = await accessScenario(subject);
 
-          expect(await visibleTo(anonymous)).toEqual([publicOne.key]);
+          expect(await visibleTo(anonymous)).toEqual([]);
         }));
 
-      it("shows a signed-in user public and logged-in-only collections plus those whose lists include a group of theirs", () =>
+      it("shows a signed-in user only the collections whose lists include a group of theirs, not every public or logged-in-only one", () =>
         withSubject(async (subject) => {
-          const { visibleTo, signedIn, publicOne, forViewers, forAdmins, loggedIn } =
-            await accessScenario(subject);
+          const { visibleTo, signedIn, forViewers, forAdmins } = await accessScenario(subject);
 
-          const sorted = (keys: ReadonlyArray<string>) => [...keys].sort();
-          expect(sorted(await visibleTo(await signedIn()))).toEqual(sorted([publicOne.key, loggedIn.key]));
-          expect(sorted(await visibleTo(await signedIn("viewers")))).toEqual(
-            sorted([publicOne.key, forViewers.key, loggedIn.key]),
-          );
-          expect(sorted(await visibleTo(await signedIn("admins")))).toEqual(
-            sorted([publicOne.key, forAdmins.key, loggedIn.key]),
+          expect(await visibleTo(await signedIn())).toEqual([]);
+          expect(await visibleTo(await signedIn("viewers"))).toEqual([forViewers.key]);
+          expect(await visibleTo(await signedIn("admins"))).toEqual([forAdmins.key]);
+          expect([...(await visibleTo(await signedIn("viewers", "admins")))].sort()).toEqual(
+            [forViewers.key, forAdmins.key].sort(),
           );
         }));
 
@@ -431,12 +425,7 @@ export const describeCollectionRepositoryContract = (name: string, make: MakeRep
           await store.video(collection, aVideo().private());
           await store.video(collection);
 
-          const page = await run(
-            subject.collections.list(
-              { visibility: collectionVisibilityFilter(anonymous) },
-              pageNumber(1, 10),
-            ),
-          );
+          const page = await run(subject.collections.list({ visibility: EVERYTHING }, pageNumber(1, 10)));
 
           const counts = Object.fromEntries(page.items.map((item) => [item.collection.key, item.videoCount]));
           expect(counts).toEqual({ [collection.key]: 3, [empty.key]: 0 });
@@ -639,12 +628,16 @@ export const describeCollectionRepositoryContract = (name: string, make: MakeRep
       it("applies the filters together with the access filter", () =>
         withSubject(async (subject) => {
           const store = storeIn(subject);
-          const visible = await store.collection(aCollection().titled("Open lecture").public());
+          const visible = await store.collection(
+            aCollection().titled("Viewed lecture").withViewLists("viewers"),
+          );
           await store.collection(aCollection().titled("Closed lecture"));
+          await store.collection(aCollection().titled("Viewed notes").withViewLists("viewers"));
+          const viewer = userPrincipal(await store.user(), ["viewers"]);
 
           const page = await run(
             subject.collections.list(
-              { visibility: collectionVisibilityFilter(anonymous), titleContains: "lecture" },
+              { visibility: collectionListScope(viewer), titleContains: "lecture" },
               pageNumber(1, 10),
             ),
           );

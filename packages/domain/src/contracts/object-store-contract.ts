@@ -67,7 +67,7 @@ export const describeObjectStoreContract = (
         expect(read.info.contentType).toBe("video/mp4");
         const { bytes, chunkSizes } = await collectChunks(read.body);
         expectSameBytes(bytes, body);
-        // Bounded memory (ARCHITECTURE.md §6.7): a large object arrives as a stream.
+        // Bounded memory (docs/architecture.md §6.7): a large object arrives as a stream.
         expect(chunkSizes.length).toBeGreaterThan(1);
 
         const head = Option.getOrThrow(await run(store.head(location)));

@@ -31,6 +31,10 @@ export const Collection = Schema.Struct({
 });
 export type Collection = typeof Collection.Type;
 
+/** Linked to an edX course: a course id that is not blank. */
+export const hasEdxCourse = (collection: Pick<Collection, "edxCourseId">): boolean =>
+  collection.edxCourseId !== null && collection.edxCourseId.trim().length > 0;
+
 export const collectionDefaults = {
   slug: null,
   description: null,

@@ -24,7 +24,7 @@ const HttpUrl = Schema.String.pipe(
 /**
  * An Open edX instance that receives a collection's videos. Credentials are `Redacted` so they
  * never reach a log line; the access token is cached with its absolute expiry instead of the
- * row's `updated_at` (ARCHITECTURE.md §6.10).
+ * row's `updated_at` (docs/architecture.md §6.10).
  */
 export const EdxEndpoint = Schema.Struct({
   id: EdxEndpointId,

@@ -2,7 +2,7 @@ import { Schema } from "effect";
 
 /**
  * Field rules shared by several entities. Limits follow the upstream column sizes
- * (reference/upstream-domain.md §1) so data moves between the two systems unchanged.
+ * (docs/upstream.md §1) so data moves between the two systems unchanged.
  */
 
 const isUrlWithScheme =

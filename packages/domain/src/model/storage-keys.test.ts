@@ -5,7 +5,6 @@ import {
   folderOf,
   hlsPlaylistKey,
   keyInSpace,
-  keySpaceFor,
   liveKeyForStagedKey,
   mp4Key,
   originalKey,
@@ -45,7 +44,7 @@ describe("original upload key (upstream Video.get_s3_key)", () => {
   });
 });
 
-describe("transcode outputs (ARCHITECTURE.md §5.3)", () => {
+describe("transcode outputs (docs/architecture.md §5.3)", () => {
   it("uses the upstream layout for public videos", () => {
     expect(transcodePrefix(hex, "public")).toBe(`transcoded/${hex}`);
     expect(transcodeDestination(transcodePrefix(hex, "public"))).toBe(`transcoded/${hex}/video`);
@@ -93,11 +92,6 @@ describe("subtitle keys (upstream Video.subtitle_key)", () => {
 });
 
 describe("key spaces", () => {
-  it("serves public videos unsigned and everything else from the restricted space", () => {
-    expect(keySpaceFor({ isPublic: true })).toBe("public");
-    expect(keySpaceFor({ isPublic: false })).toBe("restricted");
-  });
-
   it("moves keys between spaces and tells which space a key is in", () => {
     const key = thumbnailKey(hex, "public");
     expect(keyInSpace(key, "restricted")).toBe(thumbnailKey(hex, "restricted"));

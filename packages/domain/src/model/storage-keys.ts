@@ -1,10 +1,10 @@
 import type { HexKey } from "./keys.js";
 
 /**
- * Where every object of a video lives (ARCHITECTURE.md §5.3, §6.6). Public videos keep the
- * upstream layout byte for byte; every other video keeps its served objects (playlists,
- * segments, MP4, thumbnails, subtitles) under `restricted/`, a CDN behaviour that requires a
- * signature. The hex key stays the second-to-last folder in both spaces, so one wildcard
+ * Where every object of a video lives (docs/architecture.md §5.3, §6.6). Videos served openly
+ * keep the upstream layout byte for byte; every other video keeps its served objects
+ * (playlists, segments, MP4, thumbnails, subtitles) under `restricted/`, a CDN behaviour that
+ * requires a signature. Which space a video belongs in is a policy (`mediaKeySpaceOf`). The hex key stays the second-to-last folder in both spaces, so one wildcard
  * resource, `restricted/*\/<hex>/*`, covers all of a protected video's objects.
  */
 export type KeySpace = "public" | "restricted";
@@ -24,10 +24,6 @@ export const TRANSCODE_OUTPUT_NAMES = {
   mp4: "video_custom.mp4",
 } as const;
 export const THUMBNAIL_NAME = "video_thumbnail.0000000.jpg";
-
-/** The key space a video's served objects belong in: public videos are served unsigned. */
-export const keySpaceFor = (video: { readonly isPublic: boolean }): KeySpace =>
-  video.isPublic ? "public" : "restricted";
 
 const inSpace = (space: KeySpace, key: string): string =>
   space === "restricted" ? `${RESTRICTED_PREFIX}/${key}` : key;

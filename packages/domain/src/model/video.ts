@@ -3,7 +3,7 @@ import { CollectionKeySchema, VideoKeySchema } from "./keys.js";
 import { CtaLink, GroupName, NonNegativeSeconds, SourceUrl, Timestamps, VideoTitle } from "./fields.js";
 
 /**
- * The exact status strings external programs read (ARCHITECTURE.md §5.1), in the upstream
+ * The exact status strings external programs read (docs/architecture.md §5.1), in the upstream
  * `ALL_STATUSES` order. `Error` is legacy: stored values stay valid, nothing sets it.
  */
 export const VIDEO_STATUSES = [

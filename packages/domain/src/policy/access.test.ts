@@ -14,8 +14,9 @@ import {
   canUploadToCollection,
   canViewCollection,
   canViewVideo,
-  collectionVisibilityFilter,
+  collectionListScope,
   filterAdmits,
+  inCollectionListScope,
   videoVisibilityFilter,
 } from "./access.js";
 
@@ -98,6 +99,35 @@ describe("canViewVideo — the upstream permissions_test cases (has_video_view_p
       video(),
       collection((c) => c.loggedInOnly()),
       true,
+    ],
+    // Private comes before logged-in-only: being signed in never opens a private video.
+    [
+      "private and logged-in-only video: another signed-in user is denied",
+      nobody,
+      video((v) => v.private().loggedInOnly()),
+      withLists,
+      false,
+    ],
+    [
+      "private and logged-in-only video: an admin-list member is allowed",
+      admin,
+      video((v) => v.private().loggedInOnly()),
+      withLists,
+      true,
+    ],
+    [
+      "private video in a logged-in-only collection: another signed-in user is denied",
+      nobody,
+      video((v) => v.private()),
+      collection((c) => c.loggedInOnly().withViewLists("viewers").withAdminLists("admins")),
+      false,
+    ],
+    [
+      "private video in a logged-in-only collection: a view-list member is denied",
+      viewer,
+      video((v) => v.private()),
+      collection((c) => c.loggedInOnly().withViewLists("viewers").withAdminLists("admins")),
+      false,
     ],
     [
       "video view lists: a member of the video and collection lists is allowed",
@@ -234,6 +264,32 @@ describe("list visibility (upstream views_test: test_video_viewset_list), with t
       viewable,
       false,
     ],
+    [
+      "a private, logged-in-only video, to a signed-in stranger",
+      nobody,
+      video((v) => v.private().loggedInOnly()),
+      unviewable,
+      false,
+    ],
+    [
+      "a private video in a logged-in-only collection, to a signed-in stranger",
+      nobody,
+      video((v) => v.private()),
+      collection((c) => c.ownedBy(999 as UserId).loggedInOnly()),
+      false,
+    ],
+    [
+      "a private video in a logged-in-only collection, to its admin-list member",
+      member,
+      video((v) => v.private()),
+      collection((c) =>
+        c
+          .ownedBy(999 as UserId)
+          .loggedInOnly()
+          .withAdminLists("admins-of-other"),
+      ),
+      true,
+    ],
     // Upstream hid this video from lists while its page rendered; now both say yes.
     [
       "a public and private video in a view-only collection",
@@ -258,7 +314,34 @@ describe("list visibility (upstream views_test: test_video_viewset_list), with t
 
   it("lists everything to superusers (test_video_viewset_list_superuser)", () => {
     expect(videoVisibilityFilter(superuser)).toEqual({ _tag: "Everything" });
-    expect(collectionVisibilityFilter(superuser)).toEqual({ _tag: "Everything" });
+  });
+});
+
+describe("the collection list's scope: 'my collections', not every collection the detail admits", () => {
+  const listed = collection((c) => c.withViewLists("viewers").withAdminLists("admins"));
+  const open = collection((c) => c.public());
+  const loggedIn = collection((c) => c.loggedInOnly());
+
+  it.each<[string, Principal, Collection, boolean, boolean]>([
+    ["the owner", ownerPrincipal, collection(), true, true],
+    ["a view-list member", viewer, listed, true, true],
+    ["an admin-list member", admin, listed, true, true],
+    ["a superuser", superuser, collection(), true, true],
+    ["a signed-in stranger, a collection with lists", nobody, listed, false, false],
+    ["a signed-in stranger, a public collection", nobody, open, false, true],
+    ["a signed-in stranger, a logged-in-only collection", nobody, loggedIn, false, true],
+    ["staff, a public collection", staff, open, false, true],
+    ["anonymous, a public collection", anonymous, open, false, true],
+    ["anonymous, a collection with lists", anonymous, listed, false, false],
+  ])("%s → listed %s, opened %s", (_case, principal, theCollection, inList, opens) => {
+    expect(inCollectionListScope(principal, theCollection)).toBe(inList);
+    expect(filterAdmits(collectionListScope(principal), { collection: theCollection })).toBe(inList);
+    expect(canViewCollection(principal, theCollection)).toBe(opens);
+  });
+
+  it("lists nothing to anonymous visitors and everything to superusers", () => {
+    expect(collectionListScope(anonymous)).toEqual({ _tag: "Nothing" });
+    expect(collectionListScope(superuser)).toEqual({ _tag: "Everything" });
   });
 });
 
@@ -300,12 +383,12 @@ describe("property: the list filter and the decision function agree", () => {
     );
   });
 
-  it("a collection appears in the list ⇔ canViewCollection", () => {
+  it("a collection appears in the list ⇔ inCollectionListScope, and only if canViewCollection", () => {
     fc.assert(
       fc.property(principals, collections, (principal, theCollection) => {
-        expect(filterAdmits(collectionVisibilityFilter(principal), { collection: theCollection })).toBe(
-          canViewCollection(principal, theCollection),
-        );
+        const listed = filterAdmits(collectionListScope(principal), { collection: theCollection });
+        expect(listed).toBe(inCollectionListScope(principal, theCollection));
+        if (listed) expect(canViewCollection(principal, theCollection)).toBe(true);
       }),
       { numRuns: 3000 },
     );

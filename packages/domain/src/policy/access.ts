@@ -5,8 +5,8 @@ import type { Video } from "../model/video.js";
 
 /**
  * Who may see and change what. One decision function per question; the list queries use the
- * data form of the same rules (`videoVisibilityFilter`, `collectionVisibilityFilter`), and a
- * property test holds the two equal (ARCHITECTURE.md §6.5).
+ * data form of the same rules (`videoVisibilityFilter`, `collectionListScope`), and property
+ * tests hold each pair equal (docs/architecture.md §6.5).
  */
 
 type CollectionAccessFields = Pick<
@@ -47,6 +47,19 @@ export const canViewCollection = (principal: Principal, collection: CollectionAc
   canAdminCollection(principal, collection) ||
   (collection.isLoggedInOnly && principal._tag === "User") ||
   sharesGroup(principal, collection.viewLists);
+
+/**
+ * Which collections a principal's collection list shows: the ones they own, administer or are on
+ * a view list of, every one for superusers, none for anonymous visitors. The list is "my
+ * collections", not a directory, so a public or logged-in-only collection a stranger may open
+ * is still not listed to them; everything listed passes `canViewCollection`.
+ */
+export const inCollectionListScope = (
+  principal: Principal,
+  collection: Pick<Collection, "ownerId" | "adminLists" | "viewLists">,
+): boolean =>
+  principal._tag === "User" &&
+  (canAdminCollection(principal, collection) || sharesGroup(principal, collection.viewLists));
 
 /**
  * Viewing one video: upstream `has_video_view_permission` for safe methods, first match wins.
@@ -97,7 +110,6 @@ export type VisibilityCondition =
   | { readonly _tag: "VideoIsLoggedInOnly" }
   | { readonly _tag: "VideoHasNoViewLists" }
   | { readonly _tag: "VideoViewListsInclude"; readonly groups: ReadonlyArray<GroupName> }
-  | { readonly _tag: "CollectionIsPublic" }
   | { readonly _tag: "CollectionIsLoggedInOnly" }
   | { readonly _tag: "CollectionOwnedBy"; readonly userId: UserId }
   | { readonly _tag: "CollectionAdminListsInclude"; readonly groups: ReadonlyArray<GroupName> }
@@ -113,7 +125,7 @@ export type VisibilityFilter =
   | { readonly _tag: "AnyOf"; readonly clauses: ReadonlyArray<ReadonlyArray<VisibilityCondition>> };
 
 export type VideoVisibilityFilter = VisibilityFilter;
-export type CollectionVisibilityFilter = VisibilityFilter;
+export type CollectionListScope = VisibilityFilter;
 
 const groupsOf = (principal: Principal): ReadonlyArray<GroupName> =>
   principal._tag === "User" ? [...principal.groups].sort() : [];
@@ -151,17 +163,15 @@ export const videoVisibilityFilter = (principal: Principal): VideoVisibilityFilt
   };
 };
 
-/** `canViewCollection` flattened into clauses (video conditions never appear here). */
-export const collectionVisibilityFilter = (principal: Principal): CollectionVisibilityFilter => {
-  if (principal._tag === "Anonymous") return { _tag: "AnyOf", clauses: [[{ _tag: "CollectionIsPublic" }]] };
+/** `inCollectionListScope` flattened into clauses (video conditions never appear here). */
+export const collectionListScope = (principal: Principal): CollectionListScope => {
+  if (principal._tag === "Anonymous") return { _tag: "Nothing" };
   if (principal.isSuperuser) return { _tag: "Everything" };
   const groups = groupsOf(principal);
   return {
     _tag: "AnyOf",
     clauses: [
-      [{ _tag: "CollectionIsPublic" }],
       [{ _tag: "CollectionOwnedBy", userId: principal.id }],
-      [{ _tag: "CollectionIsLoggedInOnly" }],
       ...withGroups(groups, (g) => [{ _tag: "CollectionAdminListsInclude", groups: g }]),
       ...withGroups(groups, (g) => [{ _tag: "CollectionViewListsInclude", groups: g }]),
     ],
@@ -188,8 +198,6 @@ export const conditionHolds = (
       return video !== undefined && video.viewLists.length === 0;
     case "VideoViewListsInclude":
       return video !== undefined && overlaps(video.viewLists, condition.groups);
-    case "CollectionIsPublic":
-      return collection.isPublic;
     case "CollectionIsLoggedInOnly":
       return collection.isLoggedInOnly;
     case "CollectionOwnedBy":

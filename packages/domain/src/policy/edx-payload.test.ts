@@ -18,7 +18,7 @@ const expectLeft = <A, E>(result: Either.Either<A, E>): E => {
   return result.left;
 };
 
-// The example of reference/upstream-integrations.md §1.6 (ui/api_test.py::test_post_video_to_edx).
+// The example of docs/upstream.md §9 (ui/api_test.py::test_post_video_to_edx).
 const VIDEO_KEY = "3f2a9c1e-8b7d-4e6f-9a01-23456789abcd" as VideoKey;
 const HEX = "3f2a9c1e8b7d4e6f9a0123456789abcd";
 const COURSE = "course-v1:MITxT+7.00x+3T2024";
@@ -169,6 +169,13 @@ describe("edxVideoPayload — the edxval create body (integrations §1.5–1.6)"
           ),
         ).message,
       ).toBe("the video cannot be sent to edX: the video has no HLS or MP4 output");
+    });
+
+    it("a video whose outputs are still in the restricted space, where plain URLs are refused", () => {
+      const restrictedHls = file(2, "HLS", `restricted/transcoded/${HEX}/video__index.m3u8`);
+      expect(expectLeft(edxVideoPayload(video, collection, [restrictedHls, mp4], cloudfront)).reason).toBe(
+        "the video's files are still being moved to the public key space",
+      );
     });
   });
 });

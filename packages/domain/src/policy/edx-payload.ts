@@ -1,6 +1,8 @@
 import { Data, Either } from "effect";
 import type { Collection } from "../model/collection.js";
+import { hasEdxCourse } from "../model/collection.js";
 import { dashedKey } from "../model/keys.js";
+import { spaceOfKey } from "../model/storage-keys.js";
 import type { Video } from "../model/video.js";
 import { Encoding, type VideoFile } from "../model/video-file.js";
 
@@ -14,7 +16,7 @@ export interface EdxEncodedVideo {
   readonly profile: EdxProfile;
 }
 
-/** The edxval create body, field for field (reference integrations §1.6). */
+/** The edxval create body, field for field (docs/upstream.md §9). */
 export interface EdxVideoPayload {
   readonly edx_video_id: string;
   readonly client_video_id: string;
@@ -52,17 +54,19 @@ export const edxQualifyingFiles = (files: ReadonlyArray<VideoFile>): ReadonlyArr
 };
 
 /**
- * Builds the body for one video, or says why it does not qualify: the collection needs a course
- * id, the video must be Complete and have at least one HLS or MP4 output.
+ * The files edX would receive for one video now, or why the video cannot be sent: the collection
+ * needs a course id, the video must be Complete and have at least one HLS or MP4 output, and
+ * those outputs must already be in the public key space. edX keeps the URLs it is given for as
+ * long as the course runs, so only plain URLs that keep working are sent; a collection linked to
+ * a course serves its videos' media openly (`mediaKeySpaceOf`), but right after the link its
+ * objects may still be on their way out of the restricted space, where a plain URL is refused.
  */
-export const edxVideoPayload = (
-  video: Pick<Video, "key" | "title" | "duration" | "status">,
+export const edxEligibleFiles = (
+  video: Pick<Video, "status">,
   collection: Pick<Collection, "edxCourseId">,
   files: ReadonlyArray<VideoFile>,
-  urlOf: (file: VideoFile) => string,
-): Either.Either<EdxVideoPayload, EdxNotEligible> => {
-  const courseId = collection.edxCourseId;
-  if (courseId === null || courseId.trim() === "") {
+): Either.Either<ReadonlyArray<VideoFile>, EdxNotEligible> => {
+  if (!hasEdxCourse(collection)) {
     return Either.left(new EdxNotEligible({ reason: "the collection has no edX course id" }));
   }
   if (video.status !== "Complete") {
@@ -72,20 +76,34 @@ export const edxVideoPayload = (
   if (qualifying.length === 0) {
     return Either.left(new EdxNotEligible({ reason: "the video has no HLS or MP4 output" }));
   }
-  return Either.right({
+  if (qualifying.some((file) => spaceOfKey(file.s3ObjectKey) === "restricted")) {
+    return Either.left(
+      new EdxNotEligible({ reason: "the video's files are still being moved to the public key space" }),
+    );
+  }
+  return Either.right(qualifying);
+};
+
+/** Builds the body for one video from `edxEligibleFiles`, or says why the video does not qualify. */
+export const edxVideoPayload = (
+  video: Pick<Video, "key" | "title" | "duration" | "status">,
+  collection: Pick<Collection, "edxCourseId">,
+  files: ReadonlyArray<VideoFile>,
+  urlOf: (file: VideoFile) => string,
+): Either.Either<EdxVideoPayload, EdxNotEligible> =>
+  Either.map(edxEligibleFiles(video, collection, files), (eligible) => ({
     edx_video_id: dashedKey(video.key),
     client_video_id: video.title,
     duration: video.duration,
-    status: "file_complete",
-    encoded_videos: qualifying.map((file) => ({
+    status: "file_complete" as const,
+    encoded_videos: eligible.map((file) => ({
       url: urlOf(file),
       file_size: 0,
       bitrate: 0,
       profile: PROFILE_OF[file.encoding] as EdxProfile,
     })),
-    courses: [{ [courseId]: null }],
-  });
-};
+    courses: [{ [collection.edxCourseId ?? ""]: null }],
+  }));
 
 /**
  * The PATCH body used when the video already exists: no courses (edxval only adds links), and

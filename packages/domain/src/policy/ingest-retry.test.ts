@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SourceStreamFailed, StorageFailure } from "../../ports/object-store.js";
-import { PersistenceFailure } from "../../ports/persistence-errors.js";
-import { SourceRejected, SourceUnavailable } from "../../ports/video-source.js";
-import type { IngestFailure } from "./ingest-retry-policy.js";
+import { SourceStreamFailed, StorageFailure } from "../ports/object-store.js";
+import { PersistenceFailure } from "../ports/persistence-errors.js";
+import { SourceRejected, SourceUnavailable } from "../ports/video-source.js";
+import type { IngestFailure } from "./ingest-retry.js";
 import {
   backoffCeilingSeconds,
   classifyIngestFailure,
@@ -11,7 +11,7 @@ import {
   MAX_RETRY_DELAY_SECONDS,
   priorRetries,
   retryDelaySeconds,
-} from "./ingest-retry-policy.js";
+} from "./ingest-retry.js";
 
 const url = "https://www.dropbox.com/s/abc/lecture.mp4";
 const storage = (transient: boolean) =>

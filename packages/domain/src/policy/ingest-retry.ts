@@ -1,9 +1,9 @@
-import { SourceStreamFailed, StorageFailure } from "../../ports/object-store.js";
-import { SourceRejected, SourceUnavailable } from "../../ports/video-source.js";
+import { SourceStreamFailed, StorageFailure } from "../ports/object-store.js";
+import { SourceRejected, SourceUnavailable } from "../ports/video-source.js";
 
 /**
  * When a failed ingest attempt is tried again, and when (upstream `cloudsync/tasks.py`:
- * `_should_retry_upload`, `_retry_after_seconds`; reference/upstream-pipelines.md §3.3). Pure:
+ * `_should_retry_upload`, `_retry_after_seconds`; docs/upstream.md §3). Pure:
  * the caller supplies the random fraction, so the jitter is testable.
  */
 
@@ -14,7 +14,7 @@ export const RETRY_BACKOFF_FACTOR_SECONDS = 60;
 /**
  * Upstream `CLOUDSYNC_STREAM_S3_MAX_BACKOFF`, and also the cap on a source's `Retry-After`:
  * upstream waited whatever the source asked (tests accepted 99999 s), longer than the broker's
- * visibility timeout and the stuck-upload threshold (ARCHITECTURE.md §6.7).
+ * visibility timeout and the stuck-upload threshold (docs/architecture.md §6.7).
  */
 export const MAX_RETRY_DELAY_SECONDS = 600;
 

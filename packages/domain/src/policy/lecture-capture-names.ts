@@ -1,6 +1,6 @@
 /**
  * Naming policy for lecture-capture files dropped into the watch bucket
- * (reference/upstream-pipelines.md §4.3, upstream `cloudsync/api.py`:
+ * (docs/upstream.md §5, upstream `cloudsync/api.py`:
  * `parse_lecture_video_filename`, `create_lecture_collection_slug`,
  * `create_lecture_video_title`). Collections are found by slug, so the slug and title rules
  * must match upstream byte for byte or re-ingested lectures land in new collections.
@@ -216,7 +216,7 @@ const extensionOfName = (name: string): string => {
 };
 
 /**
- * Whether a watch-bucket key is a video worth ingesting (ARCHITECTURE.md §6.8). Upstream ingests
+ * Whether a watch-bucket key is a video worth ingesting (docs/architecture.md §6.8). Upstream ingests
  * every key, so folder markers and stray files such as `Thumbs.db` became broken videos.
  */
 export const isIngestibleWatchKey = (key: string): boolean => {

@@ -1,4 +1,4 @@
-import type { Collection } from "../../model/collection.js";
+import type { Collection } from "../model/collection.js";
 
 /**
  * Whether a new video starts public (upstream `set_video_is_public_from_collection`): it

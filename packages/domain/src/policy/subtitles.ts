@@ -1,7 +1,7 @@
 import { Data, Either } from "effect";
 
 /**
- * Subtitle upload policy (reference/upstream-pipelines.md §5.5, upstream-domain.md §4.6): uploads
+ * Subtitle upload policy (docs/upstream.md §6, docs/upstream.md §6): uploads
  * are `.srt` or `.vtt`, storage is always WebVTT. Upstream converted SRT with two regular
  * expressions and stored whatever came out; here the text is checked so that a broken file is
  * refused at upload instead of silently showing no captions in the player.

@@ -3,19 +3,20 @@ import type { Collection } from "../model/collection.js";
 import type { EdxEndpointId } from "../model/edx-endpoint.js";
 import type { CollectionKey } from "../model/keys.js";
 import type { UserId } from "../model/user.js";
-import type { CollectionVisibilityFilter } from "../policy/access.js";
+import type { CollectionListScope } from "../policy/access.js";
 import type { InvalidCursor, Page, PageRequest } from "./pagination.js";
 import type { PersistenceFailure, RecordNotFound, UniqueViolation } from "./persistence-errors.js";
 
 export type CollectionOrdering = "-created_at" | "created_at" | "title" | "-title";
 
 /**
- * What to list: the access filter plus the optional filters of the API (upstream
+ * What to list: the list scope plus the optional filters of the API (upstream
  * `CollectionFilter`). Text filters match case-insensitively anywhere in the field; a null
  * field never matches.
  */
 export interface CollectionListQuery {
-  readonly visibility: CollectionVisibilityFilter;
+  /** Which collections the principal's list may show at all (`collectionListScope`). */
+  readonly visibility: CollectionListScope;
   readonly titleContains?: string;
   readonly slugContains?: string;
   readonly descriptionContains?: string;

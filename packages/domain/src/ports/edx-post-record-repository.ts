@@ -4,7 +4,7 @@ import type { CollectionKey, VideoKey } from "../model/keys.js";
 import type { PersistenceFailure, RecordNotFound } from "./persistence-errors.js";
 
 /**
- * What became of one post of a video to one edX endpoint (ARCHITECTURE.md §6.10):
+ * What became of one post of a video to one edX endpoint (docs/architecture.md §6.10):
  * - `Created` / `Updated`: edxval took it (201 / 200);
  * - `Rejected`: edxval answered with an error that retrying will not fix, with its status and body;
  * - `Failed`: the post did not get through (timeouts, 5xx, token trouble); `transient` failures

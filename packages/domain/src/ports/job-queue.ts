@@ -3,7 +3,7 @@ import type { Effect } from "effect";
 import type { EdxEndpointId } from "../model/edx-endpoint.js";
 import type { CollectionKey, VideoKey } from "../model/keys.js";
 
-/** Every background queue and the payload its jobs carry (ARCHITECTURE.md §7). */
+/** Every background queue and the payload its jobs carry (docs/architecture.md §7). */
 export interface JobPayloads {
   /** `attempt` counts retries after transient source failures (absent on the first try). */
   readonly "video.ingest": { readonly videoKey: VideoKey; readonly attempt?: number };

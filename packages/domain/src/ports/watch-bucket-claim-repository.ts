@@ -20,7 +20,7 @@ export interface WatchBucketSource {
 export type WatchBucketClaimState = "InProgress" | "Ingested" | "Failed";
 
 /**
- * The record that makes watch-bucket ingest idempotent (ARCHITECTURE.md §6.8): one row per
+ * The record that makes watch-bucket ingest idempotent (docs/architecture.md §6.8): one row per
  * (source key, ETag), so however often the file is listed, it becomes one video.
  */
 export interface WatchBucketClaim extends WatchBucketSource {

@@ -2,7 +2,7 @@ import type { Duration } from "effect";
 
 /**
  * What the use cases need to know about their deployment. The app reads these from the
- * environment (upstream names where they exist, ARCHITECTURE.md §5.8) and validates them once
+ * environment (upstream names where they exist, docs/architecture.md §5.8) and validates them once
  * at start; tests build them with `testSettings` from the harness.
  */
 export interface DomainSettings {

@@ -99,7 +99,7 @@ describe("collectionPayload — CollectionSerializer", () => {
     ).toBe(isAdmin);
   });
 
-  describe("shows only the videos the principal may view (ARCHITECTURE.md §6.5)", () => {
+  describe("shows only the videos the principal may view (docs/architecture.md §6.5)", () => {
     const collection: Collection = aCollection()
       .ownedBy(GOLDEN_OWNER_ID)
       .withViewLists("collection-viewers")

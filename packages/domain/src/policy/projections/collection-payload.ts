@@ -62,7 +62,7 @@ const ownerInfo = (owner: CollectionOwner): OwnerInfoPayload => ({
 /**
  * The videos of a collection that `principal` may view, in the given order. Upstream's detail
  * used a third rule of its own (every non-private video for any signed-in user); the same
- * decision as the video detail replaces it (ARCHITECTURE.md §6.5). Callers that sign media URLs
+ * decision as the video detail replaces it (docs/architecture.md §6.5). Callers that sign media URLs
  * per video sign only these.
  */
 export const videosVisibleTo = <M extends { readonly video: Video }>(

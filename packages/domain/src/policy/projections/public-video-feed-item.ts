@@ -32,7 +32,7 @@ export interface PublicCollectionPayload {
 
 /**
  * Upstream `PublicVideoSerializer`: one item of `GET /api/v0/public/videos/`, which MIT Learn
- * and a data pipeline crawl (reference/upstream-integrations.md §2.1, §2.5). The shape is a
+ * and a data pipeline crawl (docs/upstream.md §10, §2.5). The shape is a
  * contract; the Dagster consumer forwards items verbatim and hashes them.
  */
 export interface PublicVideoFeedItem {
@@ -56,7 +56,7 @@ export interface PublicVideoFeedItem {
  * Projects one public video. Unlike the player's `sources`, the feed lists every HLS file even
  * when the video streams from YouTube, and never MP4s: consumers take `sources[0].src` as the
  * stream and drop a video without an `.m3u8`. The feed holds public videos only, so `mediaUrl`
- * gives plain, unsigned CDN URLs (ARCHITECTURE.md §5.6), which consumers keep for days.
+ * gives plain, unsigned CDN URLs (docs/architecture.md §5.6), which consumers keep for days.
  */
 export const publicVideoFeedItem = (details: VideoDetails, mediaUrl: MediaUrl): PublicVideoFeedItem => {
   const { video, collection } = details;

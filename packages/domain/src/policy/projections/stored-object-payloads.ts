@@ -4,7 +4,7 @@ import { apiTimestamp } from "./api-timestamp.js";
 
 /**
  * The URL a viewer fetches an object at. The caller binds it per video: plain CDN URLs for
- * public videos, signed ones for protected videos (ARCHITECTURE.md §6.6), so projections stay
+ * public videos, signed ones for protected videos (docs/architecture.md §6.6), so projections stay
  * pure.
  */
 export type MediaUrl = (s3ObjectKey: string) => string;

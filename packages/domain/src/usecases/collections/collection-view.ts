@@ -81,7 +81,7 @@ export const collectionViewFor = (
     const visible = videosVisibleTo(principal, collection, videos);
     const accesses = yield* Effect.forEach(visible, (media) =>
       Effect.map(
-        mediaAccessFor(ports.cdnUrls, media.video),
+        mediaAccessFor(ports.cdnUrls, media.video, collection),
         (access) => [media.video.key, access.url] as const,
       ),
     );

@@ -7,6 +7,7 @@ import { aUser } from "../../testing/builders.js";
 import { failureOf } from "../../testing/effect-outcomes.js";
 import { storeIn } from "../../testing/stored-test-data.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
+import { MEDIA_SERVED_OPENLY } from "./collection-notices.js";
 import { CreateCollection } from "./create-collection.js";
 
 const setUp = async () => {
@@ -23,7 +24,7 @@ const nothingWritten = (harness: ReturnType<typeof makeInMemoryHarness>) => {
 };
 
 describe("creating a collection", () => {
-  it("a staff member creates a collection whose lists name existing groups, and owns it", async () => {
+  it("a staff member creates a collection whose lists name existing groups, and owns it, and is told a linked course serves media openly", async () => {
     const { harness, staff, create } = await setUp();
 
     const created = await Effect.runPromise(
@@ -39,6 +40,7 @@ describe("creating a collection", () => {
 
     expect(created.videoCount).toBe(0);
     expect(created.owner.id).toBe(staff.id);
+    expect(created.notices).toEqual([MEDIA_SERVED_OPENLY]);
     expect(created.collection).toMatchObject({
       title: "Physics 8.01",
       description: "Classical mechanics",
@@ -81,6 +83,7 @@ describe("creating a collection", () => {
       edxCourseId: null,
       isLoggedInOnly: false,
     });
+    expect(created.notices).toEqual([]);
     expect(harness.database.tables.collections.size).toBe(1);
   });
 

@@ -11,11 +11,18 @@ import type { InvalidInput } from "../errors.js";
 import { validateInput } from "../validate-input.js";
 import { checkGroupsExist } from "./access-group-lists.js";
 import { CreateCollectionBody, normalisedCourseId } from "./collection-input.js";
+import type { CollectionNotice } from "./collection-notices.js";
+import { courseLinkNotices } from "./collection-notices.js";
 import { ownerOf, requestedOwner } from "./collection-owner.js";
 import type { CollectionListEntry } from "./collection-view.js";
 
 export type CreateCollectionError =
   Forbidden | InvalidInput | DirectoryFailure | UniqueViolation | RecordNotFound | PersistenceFailure;
+
+/** The new collection, and what the edge should tell its creator (a linked course serves media openly). */
+export interface CreatedCollection extends CollectionListEntry {
+  readonly notices: ReadonlyArray<CollectionNotice>;
+}
 
 /**
  * Staff and superusers create collections (upstream `POST /api/v0/collections/`). Every group the
@@ -31,8 +38,11 @@ export class CreateCollection {
     >,
   ) {}
 
-  /** The result is what `collectionListPayload` takes (upstream answers 201 with the list serializer). */
-  run(principal: Principal, body: unknown): Effect.Effect<CollectionListEntry, CreateCollectionError> {
+  /**
+   * The result is what `collectionListPayload` takes (upstream answers 201 with the list
+   * serializer), with the notices the edge shows beside it.
+   */
+  run(principal: Principal, body: unknown): Effect.Effect<CreatedCollection, CreateCollectionError> {
     const { collections, accessGroups, groupDirectory, users, unitOfWork, clock, ids } = this.ports;
     return Effect.gen(function* () {
       if (principal._tag === "Anonymous") {
@@ -75,7 +85,7 @@ export class CreateCollection {
           return yield* collections.insert(draft);
         }),
       );
-      return { collection, owner, videoCount: 0 };
+      return { collection, owner, videoCount: 0, notices: courseLinkNotices(null, collection) };
     });
   }
 }

@@ -1,5 +1,7 @@
-import { Effect } from "effect";
+import { Effect, Either } from "effect";
 import { describe, expect, it } from "vitest";
+import type { Collection } from "../../model/collection.js";
+import type { Principal, User } from "../../model/user.js";
 import { anonymous, userPrincipal } from "../../model/user.js";
 import { collectionListPayload } from "../../policy/projections/collection-payload.js";
 import type { PageRequest } from "../../ports/pagination.js";
@@ -8,6 +10,7 @@ import { aCollection, aUser, aVideo } from "../../testing/builders.js";
 import { failureOf } from "../../testing/effect-outcomes.js";
 import { aNewEdxEndpoint, storeIn } from "../../testing/stored-test-data.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
+import { GetCollection } from "./get-collection.js";
 import { COLLECTION_PAGE_SIZE, ListCollections } from "./list-collections.js";
 
 const setUp = async () => {
@@ -23,27 +26,67 @@ const setUp = async () => {
 };
 
 describe("listing collections", () => {
-  it("shows each principal the collections they may view, newest first, with owner and video count", async () => {
-    const { store, owner, list, titlesOf } = await setUp();
-    await store.collection(aCollection().titled("Open").public(), owner);
-    const forViewers = await store.collection(
-      aCollection().titled("For viewers").withViewLists("viewers"),
-      owner,
-    );
-    await store.collection(aCollection().titled("Closed"), owner);
-    await store.video(forViewers, aVideo().private());
-    await store.video(forViewers);
-    const viewer = userPrincipal(await store.user(), ["viewers"]);
+  describe("whose collections: the ones they own or are on a list of, not every one they could open", () => {
+    const scenario = async () => {
+      const context = await setUp();
+      const { harness, store, owner } = context;
+      const stored = {
+        open: await store.collection(aCollection().titled("Open").public(), owner),
+        signedIn: await store.collection(aCollection().titled("Signed in").loggedInOnly(), owner),
+        forViewers: await store.collection(
+          aCollection().titled("For viewers").withViewLists("viewers"),
+          owner,
+        ),
+        forAdmins: await store.collection(aCollection().titled("For admins").withAdminLists("admins"), owner),
+        closed: await store.collection(aCollection().titled("Closed"), owner),
+      };
+      await store.video(stored.forViewers, aVideo().private());
+      await store.video(stored.forViewers);
+      const get = new GetCollection(harness.ports);
+      const opens = async (principal: Principal, collection: Collection) =>
+        Either.isRight(await Effect.runPromise(Effect.either(get.run(principal, collection.key))));
+      return { ...context, stored, opens };
+    };
+    const everyTitle = ["Closed", "For admins", "For viewers", "Signed in", "Open"];
 
-    expect(await titlesOf(anonymous)).toEqual(["Open"]);
-    expect(await titlesOf(viewer)).toEqual(["For viewers", "Open"]);
-    expect(await titlesOf(userPrincipal(owner))).toEqual(["Closed", "For viewers", "Open"]);
-    const page = await Effect.runPromise(list.run(viewer, {}, pageNumber(1, 10)));
-    expect(page.total).toBe(2);
-    expect(collectionListPayload(page.items[0] ?? expect.fail("no item"))).toMatchObject({
-      title: "For viewers",
-      video_count: 2,
-      owner_info: { username: "owner@example.edu" },
+    it.each<[string, (owner: User) => Principal, ReadonlyArray<string>]>([
+      ["the owner", (owner) => userPrincipal(owner), everyTitle],
+      ["a view-list member", () => aUser().principal("viewers"), ["For viewers"]],
+      ["an admin-list member", () => aUser().principal("admins"), ["For admins"]],
+      ["a member of both lists", () => aUser().principal("viewers", "admins"), ["For admins", "For viewers"]],
+      ["a superuser", () => aUser().superuser().principal(), everyTitle],
+      ["a signed-in stranger, even staff", () => aUser().staff().principal("others"), []],
+      ["an anonymous visitor", () => anonymous, []],
+    ])("%s sees %j", async (_case, principalOf, titles) => {
+      const { owner, titlesOf } = await scenario();
+
+      expect(await titlesOf(principalOf(owner))).toEqual(titles);
+    });
+
+    it("leaves public and logged-in-only collections out of a stranger's list, though the stranger can still open them", async () => {
+      const { stored, titlesOf, opens } = await scenario();
+      const stranger = aUser().principal("others");
+
+      expect(await titlesOf(stranger)).toEqual([]);
+      expect(await opens(stranger, stored.open)).toBe(true);
+      expect(await opens(stranger, stored.signedIn)).toBe(true);
+      expect(await opens(stranger, stored.closed)).toBe(false);
+      expect(await titlesOf(anonymous)).toEqual([]);
+      expect(await opens(anonymous, stored.open)).toBe(true);
+      expect(await opens(anonymous, stored.signedIn)).toBe(false);
+    });
+
+    it("gives each listed collection its owner and its video count, hidden videos included", async () => {
+      const { list } = await scenario();
+
+      const page = await Effect.runPromise(list.run(aUser().principal("viewers"), {}, pageNumber(1, 10)));
+
+      expect(page.total).toBe(1);
+      expect(collectionListPayload(page.items[0] ?? expect.fail("no item"))).toMatchObject({
+        title: "For viewers",
+        video_count: 2,
+        owner_info: { username: "owner@example.edu" },
+      });
     });
   });
 

@@ -1,7 +1,7 @@
 import { Effect, Option, Schema } from "effect";
 import type { EdxEndpointId } from "../../model/edx-endpoint.js";
 import type { Principal } from "../../model/user.js";
-import { collectionVisibilityFilter } from "../../policy/access.js";
+import { collectionListScope } from "../../policy/access.js";
 import type { CollectionListQuery } from "../../ports/collection-repository.js";
 import type { InvalidCursor, Page, PageRequest } from "../../ports/pagination.js";
 import type { PersistenceFailure } from "../../ports/persistence-errors.js";
@@ -49,7 +49,10 @@ const withDefined = <K extends string, V>(name: K, value: V | undefined): { read
 export type ListCollectionsError = InvalidInput | InvalidCursor | RecordNotFound | PersistenceFailure;
 
 /**
- * The collections a principal may view (upstream `GET /api/v0/collections/`), with upstream's
+ * A principal's collections (upstream `GET /api/v0/collections/`): the ones they own,
+ * administer or are on a view list of; all of them for superusers; none for anonymous visitors.
+ * Public and logged-in-only collections can still be opened by those the detail admits, but are
+ * not listed to everyone (`inCollectionListScope`). With upstream's
  * filters (`title`, `slug`, `description`, `edx_course_id` contain the text, case-insensitively;
  * `edx_endpoint` is an endpoint id; `search` looks through the collection's text and its videos'
  * titles and descriptions) and ordering. Pages by number or by cursor over one stable order.
@@ -72,7 +75,7 @@ export class ListCollections {
         if (Option.isNone(endpoint)) return yield* invalidField("edx_endpoint", NOT_A_CHOICE);
       }
       const query: CollectionListQuery = {
-        visibility: collectionVisibilityFilter(principal),
+        visibility: collectionListScope(principal),
         ...withDefined("titleContains", given(input.title)),
         ...withDefined("slugContains", given(input.slug)),
         ...withDefined("descriptionContains", given(input.description)),

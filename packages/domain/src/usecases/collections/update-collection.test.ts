@@ -8,6 +8,7 @@ import { failureOf } from "../../testing/effect-outcomes.js";
 import { aNewEdxEndpoint, storeIn } from "../../testing/stored-test-data.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { testSettings } from "../../testing/test-settings.js";
+import { MEDIA_SERVED_OPENLY, MEDIA_SIGNED_AGAIN } from "./collection-notices.js";
 import { UpdateCollection } from "./update-collection.js";
 
 const setUp = async (settings = testSettings()) => {
@@ -261,6 +262,65 @@ describe("updating a collection", () => {
 
       expect(harness.database.tables.collectionEdxEndpoints.size).toBe(0);
       expect(storedCollection(harness, collection.key)?.edxCourseId).toBe("course-v1:MITx+8.01+2026");
+    });
+  });
+
+  describe("linking and unlinking an edX course, which serves the videos' media openly", () => {
+    const COURSE = "course-v1:MITx+8.01+2026";
+    const movesQueued = (harness: ReturnType<typeof makeInMemoryHarness>) =>
+      harness.jobs
+        .pending("video.visibility")
+        .map((job) => job.payload.videoKey)
+        .sort();
+
+    it("queues a move for every protected video when a course is linked, and tells the admin", async () => {
+      const { harness, store, collection, admin, update } = await setUp();
+      const protectedOnes = [
+        await store.video(collection),
+        await store.video(collection, aVideo().private()),
+      ];
+      await store.video(collection, aVideo().public());
+      await store.video(await store.collection());
+
+      const updated = await Effect.runPromise(update.run(admin, collection.key, { edx_course_id: COURSE }));
+
+      expect(movesQueued(harness)).toEqual(protectedOnes.map((video) => video.key).sort());
+      expect(updated.notices).toEqual([MEDIA_SERVED_OPENLY]);
+      expect(updated.notices[0]?.message).toContain("plain URLs");
+    });
+
+    it("queues the moves back when the course is unlinked, and says the URLs edX holds stop working", async () => {
+      const { harness, store, owner, admin, update } = await setUp();
+      const linked = await store.collection(
+        aCollection().withAdminLists("admins").withEdxCourse(COURSE),
+        owner,
+      );
+      const protectedOne = await store.video(linked);
+      await store.video(linked, aVideo().public());
+
+      const updated = await Effect.runPromise(update.run(admin, linked.key, { edx_course_id: "" }));
+
+      expect(movesQueued(harness)).toEqual([protectedOne.key]);
+      expect(updated.notices).toEqual([MEDIA_SIGNED_AGAIN]);
+    });
+
+    it("moves nothing and says nothing when the link does not change", async () => {
+      const { harness, store, owner, collection, admin, update } = await setUp();
+      const linked = await store.collection(
+        aCollection().withAdminLists("admins").withEdxCourse(COURSE),
+        owner,
+      );
+      await store.video(linked);
+      await store.video(collection);
+
+      const renamed = await Effect.runPromise(update.run(admin, collection.key, { title: "Renamed" }));
+      const otherCourse = await Effect.runPromise(
+        update.run(admin, linked.key, { edx_course_id: "course-v1:MITx+8.02+2026" }),
+      );
+      const stillNone = await Effect.runPromise(update.run(admin, collection.key, { edx_course_id: null }));
+
+      expect(movesQueued(harness)).toEqual([]);
+      expect([renamed.notices, otherCourse.notices, stillNone.notices]).toEqual([[], [], []]);
     });
   });
 

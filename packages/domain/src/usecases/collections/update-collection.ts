@@ -1,10 +1,13 @@
 import { Effect, Option } from "effect";
 import type { Collection } from "../../model/collection.js";
+import { hasEdxCourse } from "../../model/collection.js";
 import type { EdxEndpoint } from "../../model/edx-endpoint.js";
 import { endpointForCourse } from "../../model/edx-endpoint.js";
 import type { Principal, User } from "../../model/user.js";
+import { mediaKeySpaceOf } from "../../policy/media-key-space.js";
 import type { CdnSigningFailure } from "../../ports/cdn-urls.js";
 import type { DirectoryFailure } from "../../ports/group-directory.js";
+import type { QueueFailure } from "../../ports/job-queue.js";
 import type { PersistenceFailure, RecordNotFound } from "../../ports/persistence-errors.js";
 import type { DomainPorts } from "../domain-ports.js";
 import type { InvalidInput } from "../errors.js";
@@ -13,6 +16,8 @@ import type { DomainSettings } from "../settings.js";
 import { validateInput } from "../validate-input.js";
 import { checkGroupsExist } from "./access-group-lists.js";
 import { findCollectionFor } from "./collection-access.js";
+import type { CollectionNotice } from "./collection-notices.js";
+import { courseLinkNotices } from "./collection-notices.js";
 import { UpdateCollectionBody, normalisedCourseId } from "./collection-input.js";
 import { requestedOwner } from "./collection-owner.js";
 import type { CollectionView } from "./collection-view.js";
@@ -25,7 +30,14 @@ export type UpdateCollectionError =
   | DirectoryFailure
   | RecordNotFound
   | PersistenceFailure
+  | QueueFailure
   | CdnSigningFailure;
+
+/** The collection as the admin now sees it, and what the change means beyond itself. */
+export interface UpdatedCollection extends CollectionView {
+  /** For the edge to show with the result, e.g. that a linked course serves media openly. */
+  readonly notices: ReadonlyArray<CollectionNotice>;
+}
 
 /**
  * Changes a collection (its admins only; upstream `PATCH /api/v0/collections/<key>/`). Only the
@@ -36,6 +48,10 @@ export type UpdateCollectionError =
  * changes and retranscoding is enabled, the flag on every video of the collection (upstream's
  * post-save signal, which copied it on every save; here only on a change, so editing a title
  * no longer clears the videos' flags).
+ *
+ * Linking or unlinking an edX course moves media (`mediaKeySpaceOf`): a `video.visibility` job
+ * is queued, in the same unit of work, for every video whose objects change key space, and the
+ * result carries a notice telling the admin what that means.
  *
  * Fixes upstream, where any admin-list member could hand the collection to anyone: only staff and
  * superusers may change the owner.
@@ -51,21 +67,34 @@ export class UpdateCollection {
       | "users"
       | "edxEndpoints"
       | "unitOfWork"
+      | "jobs"
       | "clock"
       | "cdnUrls"
     >,
     private readonly settings: Pick<DomainSettings, "retranscodeEnabled">,
   ) {}
 
-  /** The result is what `collectionPayload` takes (upstream answers 200 with the detail serializer). */
+  /**
+   * The result is what `collectionPayload` takes (upstream answers 200 with the detail
+   * serializer), with the notices the edge shows beside it.
+   */
   run(
     principal: Principal,
     key: string,
     body: unknown,
-  ): Effect.Effect<CollectionView, UpdateCollectionError> {
+  ): Effect.Effect<UpdatedCollection, UpdateCollectionError> {
     const ports = this.ports;
-    const { collections, videos, accessGroups, groupDirectory, users, edxEndpoints, unitOfWork, clock } =
-      ports;
+    const {
+      collections,
+      videos,
+      accessGroups,
+      groupDirectory,
+      users,
+      edxEndpoints,
+      unitOfWork,
+      jobs,
+      clock,
+    } = ports;
     const retranscodeEnabled = this.settings.retranscodeEnabled;
     return Effect.gen(function* () {
       const current = yield* findCollectionFor(collections, principal, key, "admin");
@@ -85,7 +114,7 @@ export class UpdateCollection {
           ? undefined
           : yield* endpointForNewCourse(ports, current, courseId);
 
-      yield* unitOfWork.transaction(
+      const notices = yield* unitOfWork.transaction(
         Effect.gen(function* () {
           const at = clock.now();
           // Read again inside the unit of work so that fields changed meanwhile by others survive.
@@ -112,11 +141,20 @@ export class UpdateCollection {
           if (retranscodeEnabled && changed.scheduleRetranscode !== before.scheduleRetranscode) {
             yield* videos.setScheduleRetranscodeForCollection(changed.key, changed.scheduleRetranscode, at);
           }
+          if (hasEdxCourse(changed) !== hasEdxCourse(before)) {
+            for (const video of yield* videos.listInCollection(changed.key)) {
+              if (mediaKeySpaceOf(video, before) !== mediaKeySpaceOf(video, changed)) {
+                yield* jobs.enqueue("video.visibility", { videoKey: video.key });
+              }
+            }
+          }
+          return courseLinkNotices(before, changed);
         }),
       );
       const updated = yield* collections.findByKey(current.key);
       if (Option.isNone(updated)) return yield* new CollectionNotFound({ key: current.key });
-      return yield* collectionViewFor(ports, principal, updated.value);
+      const view = yield* collectionViewFor(ports, principal, updated.value);
+      return { ...view, notices };
     });
   }
 }

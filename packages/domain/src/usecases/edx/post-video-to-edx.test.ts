@@ -227,32 +227,42 @@ describe("posting a video to edX", () => {
     expect(harness.jobs.pending()).toEqual([]);
   });
 
-  it("refuses a video that is not public, with a recorded reason, instead of sending URLs that need a signature", async () => {
-    const { harness, collection, post, records } = await setUp();
-    const video = await transcoded(harness, collection, aVideo(), "restricted");
+  it("posts a video that is not public in OVS with plain URLs, since a course-linked collection serves its media openly", async () => {
+    const { harness, learn, collection, post } = await setUp();
+    const video = await transcoded(harness, collection, aVideo().private().withViewLists("students"));
+    const hex = hexKey(video.key);
 
     const posts = postsOf(await post(video));
 
-    expect(posts.map(({ outcome }) => outcome._tag)).toEqual(["NotEligible", "NotEligible"]);
-    expect(posts[0]?.outcome._tag === "NotEligible" && posts[0].outcome.reason).toContain(
-      "video is not public",
-    );
-    expect(harness.edxVideoApi.posts).toEqual([]);
-    expect((await records(video)).map(({ outcome }) => outcome._tag)).toEqual(["NotEligible", "NotEligible"]);
+    expect(posts.map(({ outcome }) => outcome._tag)).toEqual(["Created", "Created"]);
+    expect(harness.edxVideoApi.postsTo(learn)[0]?.payload.encoded_videos.map(({ url }) => url)).toEqual([
+      `https://d111.cloudfront.net/transcoded/${hex}/video__index.m3u8`,
+      `https://d111.cloudfront.net/transcoded/${hex}/video_custom.mp4`,
+    ]);
   });
 
-  it("refuses a public video whose files have not reached the public key space yet", async () => {
-    const { harness, collection, post } = await setUp();
-    const video = await transcoded(harness, collection, aVideo().public(), "restricted");
+  it.each([
+    ["a protected video just after its collection was linked", aVideo()],
+    ["a video just made public", aVideo().public()],
+  ])(
+    "refuses %s while its files are still in the restricted space, with a recorded reason",
+    async (_case, builder) => {
+      const { harness, collection, post, records } = await setUp();
+      const video = await transcoded(harness, collection, builder, "restricted");
 
-    const posts = postsOf(await post(video));
+      const posts = postsOf(await post(video));
 
-    expect(posts[0]?.outcome).toEqual({
-      _tag: "NotEligible",
-      reason: "the video's files are still being moved to the public key space",
-    });
-    expect(harness.edxVideoApi.posts).toEqual([]);
-  });
+      expect(posts[0]?.outcome).toEqual({
+        _tag: "NotEligible",
+        reason: "the video's files are still being moved to the public key space",
+      });
+      expect(harness.edxVideoApi.posts).toEqual([]);
+      expect((await records(video)).map(({ outcome }) => outcome._tag)).toEqual([
+        "NotEligible",
+        "NotEligible",
+      ]);
+    },
+  );
 
   it("refuses a video that is not Complete, or whose collection has no course id", async () => {
     const { harness, collection, post } = await setUp();

@@ -3,10 +3,10 @@ import type { EdxEndpoint, EdxEndpointId } from "../../model/edx-endpoint.js";
 import { EdxEndpointId as EdxEndpointIdSchema } from "../../model/edx-endpoint.js";
 import { VideoKeySchema } from "../../model/keys.js";
 import type { VideoKey } from "../../model/keys.js";
-import { spaceOfKey } from "../../model/storage-keys.js";
 import type { VideoFile } from "../../model/video-file.js";
 import type { EdxVideoPayload } from "../../policy/edx-payload.js";
-import { EdxNotEligible, edxQualifyingFiles, edxVideoPayload } from "../../policy/edx-payload.js";
+import type { EdxNotEligible } from "../../policy/edx-payload.js";
+import { edxVideoPayload } from "../../policy/edx-payload.js";
 import type { EdxPostOutcome, EdxPostRecord } from "../../ports/edx-post-record-repository.js";
 import type { JobPayloads, QueueFailure } from "../../ports/job-queue.js";
 import type { PersistenceFailure, RecordNotFound } from "../../ports/persistence-errors.js";
@@ -76,35 +76,18 @@ export const edxRetryDelay = (attempt: number): Effect.Effect<Duration.Duration>
 };
 
 /**
- * edX keeps the URLs it is given for as long as the course runs, so OVS only sends URLs that
- * keep working: the plain CDN URLs of a public video. A protected video's URLs need a
- * signature that expires within hours (ARCHITECTURE.md §6.6), and sending the plain URL of a
- * protected key would register links the CDN refuses, so such a video is refused with a
- * recorded reason instead; making it public and syncing again sends it.
+ * edX keeps the URLs it is given for as long as the course runs, so OVS only sends plain CDN URLs
+ * that keep working. The videos of a collection linked to a course are served openly
+ * (`mediaKeySpaceOf`), whether or not they are public in OVS; a video whose files are still on
+ * their way out of the restricted space is refused with a recorded reason (`edxEligibleFiles`),
+ * since the CDN would refuse those plain URLs.
  */
 const payloadForEdx = (
   details: VideoDetails,
   plainUrl: (key: string) => string,
 ): Either.Either<EdxVideoPayload, EdxNotEligible> =>
-  Either.flatMap(
-    edxVideoPayload(details.video, details.collection, details.files, (file: VideoFile) =>
-      plainUrl(file.s3ObjectKey),
-    ),
-    (payload): Either.Either<EdxVideoPayload, EdxNotEligible> => {
-      if (!details.video.isPublic) {
-        return Either.left(
-          new EdxNotEligible({
-            reason: "the video is not public, and edX needs URLs that keep working without a signature",
-          }),
-        );
-      }
-      if (edxQualifyingFiles(details.files).some((file) => spaceOfKey(file.s3ObjectKey) === "restricted")) {
-        return Either.left(
-          new EdxNotEligible({ reason: "the video's files are still being moved to the public key space" }),
-        );
-      }
-      return Either.right(payload);
-    },
+  edxVideoPayload(details.video, details.collection, details.files, (file: VideoFile) =>
+    plainUrl(file.s3ObjectKey),
   );
 
 /**

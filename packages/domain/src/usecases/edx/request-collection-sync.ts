@@ -3,6 +3,7 @@ import type { CollectionKey } from "../../model/keys.js";
 import { parseCollectionKey } from "../../model/keys.js";
 import type { Principal } from "../../model/user.js";
 import { canAdminCollection, canViewCollection } from "../../policy/access.js";
+import type { EdxSyncReport } from "../../policy/edx-sync-report.js";
 import type { QueueFailure } from "../../ports/job-queue.js";
 import type { PersistenceFailure } from "../../ports/persistence-errors.js";
 import type { DomainPorts } from "../domain-ports.js";
@@ -29,6 +30,15 @@ export interface EdxSyncAccepted {
   readonly status: "processing";
 }
 
+/**
+ * A sync that was queued: upstream's body for the edge to answer with, and what the sync will
+ * send and leave out, video by video, for the edge to show.
+ */
+export interface EdxSyncRequested {
+  readonly accepted: EdxSyncAccepted;
+  readonly report: EdxSyncReport;
+}
+
 /** A value Python treats as false: upstream answers "collection_id is required" for all of them. */
 const isFalsy = (value: unknown): boolean =>
   value === undefined || value === null || value === "" || value === 0 || value === false;
@@ -48,11 +58,14 @@ const collectionKeyOf = (
 
 /**
  * The "Sync Videos with edX" action of a collection page. Only admins of THAT collection may
- * start it (upstream let only superusers through, by reading the wrong field; ARCHITECTURE.md
+ * start it (upstream let only superusers through, by reading the wrong field; docs/architecture.md
  * §6.5). Upstream's checks come in upstream's order with its messages: `collection_id`
  * required (and, unlike upstream's 500, a malformed key is a field error), collection not found
  * (also for a collection the principal may not see, so keys cannot be probed), no course id,
- * no endpoint, no Complete video. Then one `edx.sync-collection` job is queued.
+ * no endpoint, no Complete video. Then OVS's own: no video that can be sent (no HLS or MP4
+ * output, files still moving to the public key space), so that a sync which would send nothing
+ * is refused with the reasons rather than reported as under way. Then one `edx.sync-collection`
+ * job is queued, and the result says which videos it will post and which it leaves out, and why.
  */
 export class RequestCollectionSync {
   constructor(
@@ -66,7 +79,7 @@ export class RequestCollectionSync {
     principal: Principal,
     body: unknown,
   ): Effect.Effect<
-    EdxSyncAccepted,
+    EdxSyncRequested,
     Forbidden | InvalidInput | CollectionNotFound | EdxSyncRefused | PersistenceFailure | QueueFailure
   > {
     const { collections, jobs, unitOfWork } = this.ports;
@@ -87,15 +100,18 @@ export class RequestCollectionSync {
           signInRequired: false,
         });
       }
-      yield* videosToSync(this.ports, collection);
+      const report = yield* videosToSync(this.ports, collection);
       const queued = yield* unitOfWork.transaction(
         jobs.enqueue("edx.sync-collection", { collectionKey: key }),
       );
       return {
-        message: `Syncing videos from collection '${collection.title}' with edX`,
-        task_id: queued._tag === "Enqueued" ? queued.jobId : null,
-        collection_id: sent,
-        status: "processing",
+        accepted: {
+          message: `Syncing videos from collection '${collection.title}' with edX`,
+          task_id: queued._tag === "Enqueued" ? queued.jobId : null,
+          collection_id: sent,
+          status: "processing",
+        },
+        report,
       } as const;
     });
   }

@@ -3,11 +3,13 @@ import { describe, expect, it } from "vitest";
 import type { Collection } from "../../model/collection.js";
 import type { EdxEndpoint } from "../../model/edx-endpoint.js";
 import { hexKey } from "../../model/keys.js";
+import type { KeySpace } from "../../model/storage-keys.js";
 import { hlsPlaylistKey, mp4Key } from "../../model/storage-keys.js";
 import { anonymous } from "../../model/user.js";
 import type { Principal, User } from "../../model/user.js";
 import type { Video } from "../../model/video.js";
 import { BUILDER_EPOCH, aCollection, aUser, aVideo } from "../../testing/builders.js";
+import type { VideoBuilder } from "../../testing/builders.js";
 import { aNewEdxEndpoint, storeIn } from "../../testing/stored-test-data.js";
 import type { InMemoryHarness } from "../../testing/in-memory-harness.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
@@ -58,12 +60,17 @@ const setUp = async ({ course = COURSE, endpoints = ["learn", "xpro"] }: SetUpOp
   return { harness, owner, collection, endpoints: linked, ask, sync, drainEdxJobs };
 };
 
-const completeVideo = async (harness: InMemoryHarness, collection: Collection): Promise<Video> => {
-  const video = await storeIn(harness).video(collection, aVideo().public().withStatus("Complete"));
+const completeVideo = async (
+  harness: InMemoryHarness,
+  collection: Collection,
+  builder: VideoBuilder = aVideo().public(),
+  space: KeySpace = "public",
+): Promise<Video> => {
+  const video = await storeIn(harness).video(collection, builder.withStatus("Complete"));
   const hex = hexKey(video.key);
   for (const [s3ObjectKey, encoding] of [
-    [hlsPlaylistKey(hex, "public"), "HLS"],
-    [mp4Key(hex, "public"), "desktop_mp4"],
+    [hlsPlaylistKey(hex, space), "HLS"],
+    [mp4Key(hex, space), "desktop_mp4"],
   ] as const) {
     await Effect.runPromise(
       harness.videoFiles.insert(
@@ -88,18 +95,25 @@ describe("syncing a collection with edX", () => {
     const [learn, xpro] = endpoints;
     if (learn === undefined || xpro === undefined) throw new Error("two endpoints expected");
     const videos = [await completeVideo(harness, collection), await completeVideo(harness, collection)];
-    await storeIn(harness).video(collection, aVideo().public().withStatus("Transcoding"));
+    const transcoding = await storeIn(harness).video(collection, aVideo().public().withStatus("Transcoding"));
     harness.edxVideoApi.failNext({ transient: true, reason: "learn is down" });
 
     const accepted = await ask(ownerPrincipal(owner), { collection_id: hexKey(collection.key) });
     await drainEdxJobs();
 
-    expect(Either.isRight(accepted) && accepted.right).toEqual({
+    expect(Either.isRight(accepted) && accepted.right.accepted).toEqual({
       message: "Syncing videos from collection 'Physics 8.01' with edX",
       task_id: expect.any(String),
       collection_id: hexKey(collection.key),
       status: "processing",
     });
+    expect(Either.isRight(accepted) && accepted.right.report.refused).toEqual([
+      {
+        videoKey: transcoding.key,
+        title: transcoding.title,
+        reason: "the video is 'Transcoding', not 'Complete'",
+      },
+    ]);
     const failedVideoKey = harness.edxVideoApi.posts[0]?.payload.edx_video_id;
     expect(harness.edxVideoApi.posts[0]?.endpoint).toBe(
       "https://courses.learn.example.edu/api/val/v0/videos/",
@@ -218,6 +232,81 @@ describe("syncing a collection with edX", () => {
       expect(harness.jobs.pending()).toEqual([]);
     });
 
+    it("reports, video by video, what the sync will post and what it leaves out and why; a protected video goes with plain URLs", async () => {
+      const { harness, owner, collection, endpoints, ask, drainEdxJobs } = await setUp();
+      const publicOne = await completeVideo(harness, collection);
+      const protectedOne = await completeVideo(harness, collection, aVideo().titled("Protected"));
+      const stillMoving = await completeVideo(harness, collection, aVideo().titled("Moving"), "restricted");
+      const uploading = await storeIn(harness).video(
+        collection,
+        aVideo().titled("Uploading").withStatus("Uploading"),
+      );
+
+      const requested = await ask(ownerPrincipal(owner), { collection_id: collection.key });
+      await drainEdxJobs();
+
+      if (Either.isLeft(requested))
+        throw new Error(`expected the sync to be accepted: ${requested.left.message}`);
+      const byKey = (a: { readonly videoKey: string }, b: { readonly videoKey: string }) =>
+        a.videoKey.localeCompare(b.videoKey);
+      expect([...requested.right.report.toPost].sort(byKey)).toEqual(
+        [
+          { videoKey: publicOne.key, title: publicOne.title },
+          { videoKey: protectedOne.key, title: "Protected" },
+        ].sort(byKey),
+      );
+      expect([...requested.right.report.refused].sort(byKey)).toEqual(
+        [
+          {
+            videoKey: stillMoving.key,
+            title: "Moving",
+            reason: "the video's files are still being moved to the public key space",
+          },
+          { videoKey: uploading.key, title: "Uploading", reason: "the video is 'Uploading', not 'Complete'" },
+        ].sort(byKey),
+      );
+      const [learn] = endpoints;
+      if (learn === undefined) throw new Error("an endpoint expected");
+      const hex = hexKey(protectedOne.key);
+      expect(
+        harness.edxVideoApi
+          .postsTo(learn)
+          .filter((sent) => sent.payload.edx_video_id === protectedOne.key)
+          .map((sent) => sent.payload.encoded_videos.map(({ url }) => url)),
+      ).toEqual([
+        [hlsPlaylistKey(hex, "public"), mp4Key(hex, "public")].map((key) => harness.cdnUrls.plainUrl(key)),
+      ]);
+      expect(new Set(harness.edxVideoApi.posts.map((sent) => sent.payload.edx_video_id))).toEqual(
+        new Set([publicOne.key, protectedOne.key]),
+      );
+    });
+
+    it("refuses a sync that would send nothing, saying why each Complete video cannot be sent", async () => {
+      const { harness, owner, collection, ask } = await setUp();
+      const moving = await completeVideo(harness, collection, aVideo().titled("Moving"), "restricted");
+
+      const refusal = refusalOf(await ask(ownerPrincipal(owner), { collection_id: collection.key }));
+
+      expect(refusal).toMatchObject({
+        _tag: "EdxSyncRefused",
+        refusal: "NothingToPost",
+        report: {
+          toPost: [],
+          refused: [
+            {
+              videoKey: moving.key,
+              title: "Moving",
+              reason: "the video's files are still being moved to the public key space",
+            },
+          ],
+        },
+      });
+      expect(refusal.message).toBe(
+        "No video of the collection Physics 8.01 can be sent to edX: the video's files are still being moved to the public key space",
+      );
+      expect(harness.jobs.pending()).toEqual([]);
+    });
+
     it("refuses a collection without a Complete video, naming it", async () => {
       const { harness, owner, collection, ask } = await setUp();
       await storeIn(harness).video(collection, aVideo().public().withStatus("Transcode failed video error"));
@@ -230,16 +319,20 @@ describe("syncing a collection with edX", () => {
   });
 
   describe("the sync job", () => {
-    it("queues one post per Complete video, and none twice while they wait", async () => {
+    it("queues one post per video it can send, and none twice while they wait", async () => {
       const { harness, collection, sync } = await setUp();
       const complete = [await completeVideo(harness, collection), await completeVideo(harness, collection)];
-      await storeIn(harness).video(collection, aVideo().withStatus("Uploading"));
+      const uploading = await storeIn(harness).video(collection, aVideo().withStatus("Uploading"));
+      const moving = await completeVideo(harness, collection, aVideo(), "restricted");
 
       const result = await Effect.runPromise(sync.run({ collectionKey: collection.key }));
       await Effect.runPromise(sync.run({ collectionKey: collection.key }));
 
       expect(result._tag === "Enqueued" && [...result.videoKeys].sort()).toEqual(
         complete.map((video) => video.key).sort(),
+      );
+      expect(result._tag === "Enqueued" && result.refused.map((video) => video.videoKey).sort()).toEqual(
+        [uploading.key, moving.key].sort(),
       );
       expect(
         harness.jobs

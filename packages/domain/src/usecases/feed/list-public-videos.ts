@@ -31,7 +31,7 @@ const EMPTY_PAGE: Page<VideoDetails> = { items: [], total: 0, nextCursor: null }
 
 /**
  * `GET /api/v0/public/videos/`: public videos with upstream's filters, projection and envelope
- * (reference/upstream-integrations.md §2.1), in a total order with the key as tie-breaker.
+ * (docs/upstream.md §10), in a total order with the key as tie-breaker.
  *
  * Paging: `?page=N` (and `last`) works as upstream, but every `next` link carries a keyset
  * `cursor` (the other parameters kept), so a crawler that follows `next` never sees an item
@@ -114,7 +114,7 @@ export class ListPublicVideos {
   }
 
   private items(page: Page<VideoDetails>): ReadonlyArray<PublicVideoFeedItem> {
-    // The feed holds public videos only, whose media are served unsigned (ARCHITECTURE.md §5.6).
+    // The feed holds public videos only, whose media are served unsigned (docs/architecture.md §5.6).
     const plainUrl = (key: string) => this.ports.cdnUrls.plainUrl(key);
     return page.items.map((details) => publicVideoFeedItem(details, plainUrl));
   }

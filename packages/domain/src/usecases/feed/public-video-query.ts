@@ -137,7 +137,7 @@ const isVideoStatus = (value: string): value is VideoStatus =>
 
 /**
  * Reads the query of `GET /api/v0/public/videos/` exactly as upstream's `PublicVideoFilter`,
- * `OrderingFilter` and `VideoSetPagination` do (reference/upstream-integrations.md §2.1), plus
+ * `OrderingFilter` and `VideoSetPagination` do (docs/upstream.md §10), plus
  * our `cursor`. Only a malformed `collection` is an error, as upstream's 400.
  */
 export const readPublicVideoQuery = (

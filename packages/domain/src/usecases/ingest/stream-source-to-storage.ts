@@ -18,7 +18,7 @@ import type { RecordedVideoEvent, VideoEventOptions } from "../video-lifecycle/r
 import { RecordVideoEvent } from "../video-lifecycle/record-video-event.js";
 import { withHeartbeat } from "./heartbeat-stream.js";
 import { ingestLeaseName } from "./ingest-lease.js";
-import { classifyIngestFailure, decideAfterFailure, priorRetries } from "./ingest-retry-policy.js";
+import { classifyIngestFailure, decideAfterFailure, priorRetries } from "../../policy/ingest-retry.js";
 
 /** What one `video.ingest` job did; only infrastructure faults of OVS's own stores are errors. */
 export type IngestOutcome =
@@ -73,7 +73,7 @@ const putOptionsOf = (source: OpenedSource): PutOptions => ({
 /**
  * Serves `video.ingest`: streams a video's source into the upload bucket at its original
  * file's key, under the video's lease, then hands the video to the transcode step
- * (reference/upstream-pipelines.md §3.3, ARCHITECTURE.md §6.4, §6.7).
+ * (docs/upstream.md §3, docs/architecture.md §6.4, §6.7).
  *
  * - A lease held by another worker means someone else drives this upload: do nothing at all.
  * - While bytes flow the lease is renewed and the video's heartbeat bumped; a lease lost

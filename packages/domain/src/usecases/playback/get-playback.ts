@@ -4,10 +4,10 @@ import { hexKey, parseVideoKey } from "../../model/keys.js";
 import type { Principal } from "../../model/user.js";
 import type { VideoStatus } from "../../model/video.js";
 import { languageName } from "../../model/languages.js";
-import { keySpaceFor } from "../../model/storage-keys.js";
 import { Encoding } from "../../model/video-file.js";
 import { exposedYouTubeId } from "../../model/youtube-video.js";
 import { canViewVideo } from "../../policy/access.js";
+import { mediaKeySpaceOf } from "../../policy/media-key-space.js";
 import { thumbnailsNewestFirst } from "../../policy/projections/stored-object-payloads.js";
 import type { PlaybackSource, VideoPayload } from "../../policy/projections/video-payload.js";
 import { playbackSources, videoPayload } from "../../policy/projections/video-payload.js";
@@ -71,9 +71,9 @@ const hasPlayableOutputs = (details: VideoDetails): boolean =>
   details.files.some((file) => file.encoding !== Encoding.original);
 
 /**
- * Playback of one video for one principal (ARCHITECTURE.md §6.5, §6.6): the access decision is
- * `canViewVideo`; public videos get plain CDN URLs, every other video one signed grant over its
- * protected prefix (`mediaAccessFor`). A URL that would not work (an object not yet moved to
+ * Playback of one video for one principal (docs/architecture.md §6.5, §6.6): the access decision is
+ * `canViewVideo`; media served openly (`mediaKeySpaceOf`) gets plain CDN URLs, every other video
+ * one signed grant over its protected prefix (`mediaAccessFor`). A URL that would not work (an object not yet moved to
  * the protected space) is left out rather than handed out broken.
  */
 export class GetPlayback {
@@ -103,7 +103,9 @@ export class GetPlayback {
       const playable = hasPlayableOutputs(details);
       // Nothing to play needs no signature, so a signing outage cannot break the status page.
       const access =
-        playable || keySpaceFor(video) === "public" ? yield* mediaAccessFor(cdnUrls, video) : NO_MEDIA_ACCESS;
+        playable || mediaKeySpaceOf(video, collection) === "public"
+          ? yield* mediaAccessFor(cdnUrls, video, collection)
+          : NO_MEDIA_ACCESS;
       const payload = videoPayload(details, principal, access.url);
       const sources = playable
         ? playbackSources(details, access.url).filter((source) => source.src !== "")

@@ -7,6 +7,7 @@ import { anonymous } from "../../model/user.js";
 import type { VideoStatus } from "../../model/video.js";
 import { Encoding } from "../../model/video-file.js";
 import { aCollection, aUser, aVideo, aVideoKey } from "../../testing/builders.js";
+import type { CollectionBuilder } from "../../testing/builders.js";
 import { found } from "../../testing/effect-outcomes.js";
 import { storeIn } from "../../testing/stored-test-data.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
@@ -29,11 +30,14 @@ const newFile = (link = NEW_SOURCE) => ({
   isDir: false,
 });
 
-const setUp = async (status: VideoStatus = "Complete") => {
+const setUp = async (
+  status: VideoStatus = "Complete",
+  collectionBuilder: CollectionBuilder = aCollection().withAdminLists("lecturers"),
+) => {
   const harness = makeInMemoryHarness();
   const store = storeIn(harness);
   const owner = await store.user(aUser());
-  const collection = await store.collection(aCollection().withAdminLists("lecturers"), owner);
+  const collection = await store.collection(collectionBuilder, owner);
   const video = await store.video(
     collection,
     aVideo().fromSource(OLD_SOURCE).withStatus(status).titled("Week 1"),
@@ -251,14 +255,31 @@ describe("a replacement that cannot happen", () => {
     });
   });
 
-  it("refuses a user who is not an admin of the video's collection", async () => {
-    const { harness, hex, attempt, current } = await setUp();
+  it("refuses a user who may see the video but is not an admin of its collection", async () => {
+    const { harness, hex, attempt, current } = await setUp(
+      "Complete",
+      aCollection().withAdminLists("lecturers").withViewLists("viewers"),
+    );
     const result = await attempt(aUser().principal("viewers", "other-admins"), {
       video: hex,
       file: newFile(),
     });
     expect(result).toMatchObject({ left: { _tag: "Forbidden", signInRequired: false } });
     expect((await current()).status).toBe("Complete");
+    expect(harness.jobs.pending()).toEqual([]);
+  });
+
+  it("tells a signed-in user who may not see the video that it does not exist, as for a missing one", async () => {
+    const { harness, video, hex, attempt, current } = await setUp();
+    const stranger = aUser().staff().principal("other-admins");
+    const missing = aVideoKey();
+
+    const hidden = await attempt(stranger, { video: hex, file: newFile() });
+    const absent = await attempt(stranger, { video: missing, file: newFile() });
+
+    expect(hidden).toMatchObject({ left: { _tag: "VideoNotFound", key: video.key } });
+    expect(absent).toMatchObject({ left: { _tag: "VideoNotFound", key: missing } });
+    expect(await current()).toMatchObject({ status: "Complete", sourceUrl: OLD_SOURCE });
     expect(harness.jobs.pending()).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import { Effect, Option, Schema } from "effect";
+import { Effect, Schema } from "effect";
 import type { VideoKey } from "../../model/keys.js";
 import { hexKey, VideoKeySchema } from "../../model/keys.js";
 import { originalKey } from "../../model/storage-keys.js";
@@ -10,10 +10,11 @@ import type { QueueFailure } from "../../ports/job-queue.js";
 import type { PersistenceFailure, UniqueViolation } from "../../ports/persistence-errors.js";
 import type { DomainPorts } from "../domain-ports.js";
 import type { InvalidInput } from "../errors.js";
-import { CollectionNotFound, Conflict, Forbidden, VideoNotFound } from "../errors.js";
+import { Conflict, Forbidden, VideoNotFound } from "../errors.js";
 import type { DomainSettings } from "../settings.js";
 import { decodeWithFileNames, SourceFileEntry } from "../upload/source-file-entry.js";
 import { RecordVideoEvent } from "../video-lifecycle/record-video-event.js";
+import { findVideoFor } from "../videos/video-access.js";
 
 /** The body of `POST /api/v0/replace_video/` (upstream `ReplaceVideoSerializer`). */
 export const ReplaceVideoSourceInput = Schema.Struct({
@@ -29,14 +30,7 @@ export interface ReplacedVideo {
 }
 
 export type ReplaceVideoSourceError =
-  | InvalidInput
-  | Forbidden
-  | VideoNotFound
-  | CollectionNotFound
-  | Conflict
-  | UniqueViolation
-  | PersistenceFailure
-  | QueueFailure;
+  InvalidInput | Forbidden | VideoNotFound | Conflict | UniqueViolation | PersistenceFailure | QueueFailure;
 
 const inFlight = (status: string): Conflict =>
   new Conflict({
@@ -45,11 +39,15 @@ const inFlight = (status: string): Conflict =>
 
 /**
  * An admin gives a video a new source (upstream `replace_video_from_dropbox`,
- * reference/upstream-pipelines.md §3.11). The video goes back to `Created` with the new
+ * docs/upstream.md §3). The video goes back to `Created` with the new
  * `source_url`, its original file follows the new extension, and a `video.ingest` job fetches
  * the new bytes, all in one unit of work. The old outputs stay live: after the new source is
  * stored, the ingest schedules a retranscode into staging, and the outputs are swapped only
  * when it completes (`StreamSourceToStorage`).
+ *
+ * A signed-in user who may not see the video is told it does not exist (`VideoNotFound`), like
+ * every other use case, so the key cannot be probed; one who may see it but not administer its
+ * collection is `Forbidden`.
  *
  * Fixes upstream, which replaced whatever the video was doing: a video with an upload or a
  * transcode in flight is refused with a `Conflict`.
@@ -60,7 +58,7 @@ export class ReplaceVideoSource {
   constructor(
     private readonly ports: Pick<
       DomainPorts,
-      "collections" | "videos" | "videoFiles" | "jobs" | "unitOfWork" | "mailOutbox" | "clock" | "ids"
+      "videos" | "videoFiles" | "jobs" | "unitOfWork" | "mailOutbox" | "clock" | "ids"
     >,
     private readonly settings: Pick<DomainSettings, "buckets">,
   ) {
@@ -68,18 +66,14 @@ export class ReplaceVideoSource {
   }
 
   run(principal: Principal, input: unknown): Effect.Effect<ReplacedVideo, ReplaceVideoSourceError> {
-    const { collections, videos } = this.ports;
+    const { videos } = this.ports;
     return Effect.gen(this, function* () {
       if (principal._tag === "Anonymous") {
         return yield* new Forbidden({ reason: "sign in to replace a video", signInRequired: true });
       }
       const request = yield* decodeWithFileNames(ReplaceVideoSourceInput, input);
-      const found = yield* videos.findByKey(request.video);
-      if (Option.isNone(found)) return yield* new VideoNotFound({ key: request.video });
-      const video = found.value;
-      const collection = yield* collections.findByKey(video.collectionKey);
-      if (Option.isNone(collection)) return yield* new CollectionNotFound({ key: video.collectionKey });
-      if (!canEditVideo(principal, collection.value)) {
+      const { video, collection } = yield* findVideoFor(videos, principal, request.video, "view");
+      if (!canEditVideo(principal, collection)) {
         return yield* new Forbidden({
           reason: "only admins of this video's collection may replace it",
           signInRequired: false,

@@ -30,7 +30,7 @@ export type RetryFailedUploadError =
 
 /**
  * An admin of the video's collection retries a failed upload (upstream `ui/api.py:
- * retry_failed_upload`, reference/upstream-domain.md §5.2 transition 5): `Upload failed` goes
+ * retry_failed_upload`, docs/upstream.md §1 transition 5): `Upload failed` goes
  * back to `Created` by compare-and-set, and the `video.ingest` job is queued in the same unit
  * of work, so upstream's "dispatch failed, revert the status" case cannot happen. Of two
  * concurrent retries exactly one wins; the other reports `skipped_conflict`.

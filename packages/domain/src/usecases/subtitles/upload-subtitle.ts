@@ -2,9 +2,10 @@ import { Effect, Either, Option, Schema } from "effect";
 import { LanguageCode } from "../../model/fields.js";
 import { hexKey, VideoKeySchema } from "../../model/keys.js";
 import { isLanguageCode } from "../../model/languages.js";
-import { keySpaceFor, subtitleKey } from "../../model/storage-keys.js";
+import { subtitleKey } from "../../model/storage-keys.js";
 import type { Principal } from "../../model/user.js";
 import type { VideoSubtitle } from "../../model/video-file.js";
+import { mediaKeySpaceOf } from "../../policy/media-key-space.js";
 import type { SubtitleFormat } from "../../policy/subtitles.js";
 import { normaliseSubtitles, subtitleFormatFromFilename } from "../../policy/subtitles.js";
 import type { QueueFailure } from "../../ports/job-queue.js";
@@ -15,6 +16,7 @@ import type { Forbidden, VideoNotFound } from "../errors.js";
 import { InvalidInput } from "../errors.js";
 import type { DomainSettings } from "../settings.js";
 import { validateInput } from "../validate-input.js";
+import { storedMediaKeySpace } from "../videos/stored-media-key-space.js";
 import { findVideoFor } from "../videos/video-access.js";
 
 /** Stored subtitles are always WebVTT. */
@@ -80,13 +82,14 @@ export class UploadSubtitle {
   constructor(
     private readonly ports: Pick<
       DomainPorts,
-      "videos" | "videoSubtitles" | "objectStore" | "unitOfWork" | "jobs" | "clock"
+      "videos" | "collections" | "videoSubtitles" | "objectStore" | "unitOfWork" | "jobs" | "clock"
     >,
     private readonly settings: Pick<DomainSettings, "buckets">,
   ) {}
 
   run(principal: Principal, input: unknown): Effect.Effect<UploadedSubtitle, UploadSubtitleError> {
-    const { videos, videoSubtitles, objectStore, unitOfWork, jobs, clock } = this.ports;
+    const ports = this.ports;
+    const { videos, videoSubtitles, objectStore, unitOfWork, jobs, clock } = ports;
     const bucket = this.settings.buckets.subtitle;
     return Effect.gen(function* () {
       const upload = yield* validateInput(SubtitleUploadInput, input);
@@ -105,7 +108,7 @@ export class UploadSubtitle {
       );
       const videoKey = details.video.key;
       const at = clock.now();
-      const space = keySpaceFor(details.video);
+      const space = mediaKeySpaceOf(details.video, details.collection);
       const location = { bucket, key: subtitleKey(hexKey(videoKey), at, upload.language, space) };
       // A re-upload within the same second lands on the live object's key: that object is not ours to remove.
       const isLiveObject = details.subtitles.some(
@@ -137,9 +140,10 @@ export class UploadSubtitle {
                 prefix: false,
               });
             }
-            // The video changed key space since it was read: its move may already have run.
-            const current = yield* videos.findByKey(videoKey);
-            if (Option.isSome(current) && keySpaceFor(current.value) !== space) {
+            // The media changed key space since it was read (the video's flags, or a course linked
+            // to its collection): its move may already have run.
+            const current = yield* storedMediaKeySpace(ports, videoKey);
+            if (Option.isSome(current) && current.value !== space) {
               yield* jobs.enqueue("video.visibility", { videoKey });
             }
             return result;

@@ -1,8 +1,9 @@
 import { Data, Effect, Option } from "effect";
 import { hexKey } from "../../model/keys.js";
-import { keySpaceFor, thumbnailKey } from "../../model/storage-keys.js";
+import { thumbnailKey } from "../../model/storage-keys.js";
 import type { Principal } from "../../model/user.js";
 import type { VideoThumbnail } from "../../model/video-file.js";
+import { mediaKeySpaceOf } from "../../policy/media-key-space.js";
 import type { CdnInvalidationFailure } from "../../ports/cdn-invalidator.js";
 import type { CdnSigningFailure } from "../../ports/cdn-urls.js";
 import type { QueueFailure } from "../../ports/job-queue.js";
@@ -13,6 +14,7 @@ import type { Forbidden, VideoNotFound } from "../errors.js";
 import { invalidField } from "../errors.js";
 import type { InvalidInput } from "../errors.js";
 import type { DomainSettings } from "../settings.js";
+import { storedMediaKeySpace } from "../videos/stored-media-key-space.js";
 import { findVideoFor } from "../videos/video-access.js";
 import type { VideoView } from "../videos/video-view.js";
 import { videoViewFor } from "../videos/video-view.js";
@@ -91,6 +93,7 @@ export class UploadThumbnail {
     private readonly ports: Pick<
       DomainPorts,
       | "videos"
+      | "collections"
       | "videoThumbnails"
       | "objectStore"
       | "cdnInvalidator"
@@ -107,8 +110,8 @@ export class UploadThumbnail {
     videoKey: string,
     upload: ThumbnailUpload | null,
   ): Effect.Effect<UploadedThumbnail, UploadThumbnailError> {
-    const { videos, videoThumbnails, objectStore, cdnInvalidator, cdnUrls, unitOfWork, jobs, clock } =
-      this.ports;
+    const ports = this.ports;
+    const { videos, videoThumbnails, objectStore, cdnInvalidator, cdnUrls, unitOfWork, jobs, clock } = ports;
     const { buckets, thumbnails } = this.settings;
     return Effect.gen(function* () {
       const details = yield* findVideoFor(videos, principal, videoKey, "edit");
@@ -126,7 +129,7 @@ export class UploadThumbnail {
       if (image === undefined) return yield* invalidField("thumbnail", "Invalid thumbnail data provided.");
 
       const video = details.video;
-      const space = keySpaceFor(video);
+      const space = mediaKeySpaceOf(video, details.collection);
       const location = { bucket: buckets.thumbnail, key: thumbnailKey(hexKey(video.key), space) };
       const existed = details.thumbnails.some(
         (thumbnail) => thumbnail.s3ObjectKey === location.key && thumbnail.bucketName === location.bucket,
@@ -149,9 +152,10 @@ export class UploadThumbnail {
                 },
                 clock.now(),
               );
-              // The video changed key space since it was read: its move may already have run.
-              const current = yield* videos.findByKey(video.key);
-              if (Option.isSome(current) && keySpaceFor(current.value) !== space) {
+              // The media changed key space since it was read (the video's flags, or a course linked
+              // to its collection): its move may already have run.
+              const current = yield* storedMediaKeySpace(ports, video.key);
+              if (Option.isSome(current) && current.value !== space) {
                 yield* jobs.enqueue("video.visibility", { videoKey: video.key });
               }
               return stored;

@@ -3,8 +3,9 @@ import type { Collection } from "../../model/collection.js";
 import type { EncodeJob, EncodeJobPurpose, EncodeJobState } from "../../model/encode-job.js";
 import type { VideoKey } from "../../model/keys.js";
 import { hexKey } from "../../model/keys.js";
-import { keySpaceFor, retranscodeStagingPrefix, spaceOfKey } from "../../model/storage-keys.js";
+import { retranscodeStagingPrefix, spaceOfKey } from "../../model/storage-keys.js";
 import type { Video, VideoStatus } from "../../model/video.js";
+import { mediaKeySpaceOf } from "../../policy/media-key-space.js";
 import type { CdnInvalidationFailure } from "../../ports/cdn-invalidator.js";
 import type { QueueFailure } from "../../ports/job-queue.js";
 import type { ObjectNotFound, StorageFailure } from "../../ports/object-store.js";
@@ -298,7 +299,9 @@ export class ApplyTranscodeOutcome {
   ): Effect.Effect<ApplyTranscodeOutcomeResult, ApplyTranscodeOutcomeError> {
     const { collections, objectStore } = this.ports;
     return Effect.gen(this, function* () {
-      const space = keySpaceFor(video);
+      const collection = Option.getOrUndefined(yield* collections.findByKey(video.collectionKey));
+      if (collection === undefined) return yield* new CollectionNotFound({ key: video.collectionKey });
+      const space = mediaKeySpaceOf(video, collection);
       const outputs = yield* liveOutputsOf({
         outcome,
         videoKey: video.key,
@@ -306,8 +309,6 @@ export class ApplyTranscodeOutcome {
         space,
         buckets: this.settings.buckets,
       });
-      const collection = Option.getOrUndefined(yield* collections.findByKey(video.collectionKey));
-      if (collection === undefined) return yield* new CollectionNotFound({ key: video.collectionKey });
 
       if (job.purpose === "retranscode") {
         const promotion = yield* promoteStagedOutputs(objectStore, {
@@ -398,7 +399,7 @@ export class ApplyTranscodeOutcome {
         }
         // The video's visibility changed while a first transcode ran: its outputs landed in
         // the other key space, and the visibility move puts them where the video is served.
-        const space = keySpaceFor(video);
+        const space = mediaKeySpaceOf(video, collection);
         const served = [...recorded.liveFiles, ...outputs.thumbnails.map((thumbnail) => thumbnail.live)];
         if (served.some((location) => spaceOfKey(location.key) !== space)) {
           yield* jobs.enqueue("video.visibility", { videoKey }, { singletonKey: videoKey });

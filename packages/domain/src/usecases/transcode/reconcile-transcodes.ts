@@ -52,7 +52,7 @@ const LOST_JOB_MESSAGE = "the transcoder has no record of this job";
 
 /**
  * Serves `transcode.reconcile` (every 5 minutes): the safety net for completion events that
- * never arrived (ARCHITECTURE.md §6.4). Every job in flight for longer than
+ * never arrived (docs/architecture.md §6.4). Every job in flight for longer than
  * `transcode.reconcileAfter` is described by the transcoder: a finished job's real outcome is
  * applied exactly as a delivered one would be; a running one only has its state refreshed; a
  * job the transcoder does not know is lost, and the video waiting for it fails

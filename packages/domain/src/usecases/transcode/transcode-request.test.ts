@@ -17,12 +17,13 @@ const requestFor = (overrides: {
   readonly status?: VideoStatus;
   readonly isPublic?: boolean;
   readonly forShorts?: boolean;
+  readonly edxCourseId?: string;
   readonly fromWatchBucket?: boolean;
   readonly retranscodeThumbnail?: boolean;
 }) =>
   transcodeRequestFor({
     video: { key: videoKey, status: overrides.status ?? "Uploading", isPublic: overrides.isPublic ?? true },
-    collection: { forShorts: overrides.forShorts ?? false },
+    collection: { forShorts: overrides.forShorts ?? false, edxCourseId: overrides.edxCourseId ?? null },
     original,
     fromWatchBucket: overrides.fromWatchBucket ?? false,
     retranscodeThumbnail: overrides.retranscodeThumbnail ?? false,
@@ -49,6 +50,15 @@ describe("the transcode request for a video", () => {
         purpose: "transcode",
         destination: { bucket: "out-bucket", prefix: `restricted/transcoded/${hex}` },
         thumbnail: { bucket: "thumb-bucket", prefix: `restricted/thumbnails/${hex}` },
+      },
+    },
+    {
+      case: "a protected upload in a collection linked to an edX course goes into the public space",
+      given: { status: "Uploading", isPublic: false, edxCourseId: "course-v1:MITx+8.01+2026" },
+      expected: {
+        purpose: "transcode",
+        destination: { bucket: "out-bucket", prefix: `transcoded/${hex}` },
+        thumbnail: { bucket: "thumb-bucket", prefix: `thumbnails/${hex}` },
       },
     },
     {

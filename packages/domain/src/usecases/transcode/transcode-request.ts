@@ -3,7 +3,6 @@ import type { EncodeJobPurpose } from "../../model/encode-job.js";
 import type { HexKey } from "../../model/keys.js";
 import { hexKey } from "../../model/keys.js";
 import {
-  keySpaceFor,
   RETRANSCODE_FOLDER,
   retranscodeStagingPrefix,
   THUMBNAIL_PREFIX,
@@ -12,6 +11,7 @@ import {
 } from "../../model/storage-keys.js";
 import type { KeySpace } from "../../model/storage-keys.js";
 import type { Video } from "../../model/video.js";
+import { mediaKeySpaceOf } from "../../policy/media-key-space.js";
 import type { ObjectLocation } from "../../ports/object-store.js";
 import type { TranscodeRequest } from "../../ports/transcoder.js";
 import type { DomainSettings } from "../settings.js";
@@ -63,7 +63,7 @@ export const retranscodeNeedsThumbnail = (input: {
 
 export interface TranscodeRequestInput {
   readonly video: Pick<Video, "key" | "status" | "isPublic">;
-  readonly collection: Pick<Collection, "forShorts">;
+  readonly collection: Pick<Collection, "forShorts" | "edxCourseId">;
   /** The original upload the transcoder reads. */
   readonly original: ObjectLocation;
   /** Lecture-capture recordings get HLS only (upstream `process_watch_file`). */
@@ -82,7 +82,7 @@ export interface TranscodeRequestInput {
 export const transcodeRequestFor = (input: TranscodeRequestInput): TranscodeRequest => {
   const { video, buckets } = input;
   const hex = hexKey(video.key);
-  const space = keySpaceFor(video);
+  const space = mediaKeySpaceOf(video, input.collection);
   const purpose = transcodePurposeFor(video);
   const retranscode = purpose === "retranscode";
   return {

@@ -29,7 +29,7 @@ const FileName = Schema.String.pipe(
 
 /**
  * One file to ingest, as the Dropbox Chooser hands it over (`linkType="preview"`, upstream
- * `DropboxFileSerializer`, reference/upstream-http-api.md §4.4), or a plain URL entry
+ * `DropboxFileSerializer`, docs/upstream.md §3), or a plain URL entry
  * `{ name, link }`. Only `name` and `link` are used; the Chooser's other fields are optional
  * (upstream required all six, so a chooser that leaves one out would be refused for nothing)
  * but must be well-formed when present, and a folder is refused.

@@ -238,6 +238,20 @@ describe("who may upload", () => {
     expect(harness.jobs.pending()).toEqual([]);
   });
 
+  it("tells a signed-in user who may not see the collection that it does not exist, as the key of a missing one", async () => {
+    const { harness, collection, attempt, videosIn } = await setUp(aCollection().withViewLists("viewers"));
+    const missing = aCollectionKey();
+    const stranger = aUser().staff().principal("other-viewers");
+
+    const hidden = await attempt(stranger, { collection: collection.key, files: [file] });
+    const absent = await attempt(stranger, { collection: missing, files: [file] });
+
+    expect(hidden).toMatchObject({ left: { _tag: "CollectionNotFound", key: collection.key } });
+    expect(absent).toMatchObject({ left: { _tag: "CollectionNotFound", key: missing } });
+    expect(await videosIn()).toEqual([]);
+    expect(harness.jobs.pending()).toEqual([]);
+  });
+
   it.each([
     ["a member of an admin list", aUser().principal("lecturers")],
     ["a superuser", aUser().superuser().principal()],

@@ -1,4 +1,4 @@
-import { Effect, Option, Schema } from "effect";
+import { Effect, Schema } from "effect";
 import type { Collection } from "../../model/collection.js";
 import type { CollectionKey } from "../../model/keys.js";
 import { CollectionKeySchema, hexKey } from "../../model/keys.js";
@@ -10,11 +10,12 @@ import { Encoding } from "../../model/video-file.js";
 import { canUploadToCollection } from "../../policy/access.js";
 import type { QueueFailure } from "../../ports/job-queue.js";
 import type { PersistenceFailure, UniqueViolation } from "../../ports/persistence-errors.js";
+import { findCollectionFor } from "../collections/collection-access.js";
 import type { DomainPorts } from "../domain-ports.js";
 import type { InvalidInput } from "../errors.js";
 import { CollectionNotFound, Forbidden } from "../errors.js";
 import type { DomainSettings } from "../settings.js";
-import { newVideoIsPublic } from "./new-video-visibility.js";
+import { newVideoIsPublic } from "../../policy/new-video-visibility.js";
 import { decodeWithFileNames, SourceFileEntry, titleFromFileName } from "./source-file-entry.js";
 
 /** The body of `POST /api/v0/upload_videos/` (upstream `DropboxUploadSerializer`). */
@@ -39,7 +40,11 @@ export type UploadVideosFromSourceError =
 /**
  * An admin picks files (Dropbox Chooser entries or plain URLs) for a collection; each becomes
  * a `Created` video with its `original` file, and a `video.ingest` job fetches its bytes
- * (upstream `process_dropbox_data`, reference/upstream-pipelines.md §3.1–3.2).
+ * (upstream `process_dropbox_data`, docs/upstream.md §3).
+ *
+ * A signed-in user who may not see the collection is told it does not exist
+ * (`CollectionNotFound`), like every other use case; one who may see it but not administer it
+ * is `Forbidden`.
  *
  * Every entry is checked before anything is written: one bad entry refuses the whole request
  * with a problem per bad entry, so the admin fixes the selection and sends it again without
@@ -62,9 +67,7 @@ export class UploadVideosFromSource {
         return yield* new Forbidden({ reason: "sign in to upload videos", signInRequired: true });
       }
       const request = yield* decodeWithFileNames(UploadVideosInput, input);
-      const found = yield* collections.findByKey(request.collection);
-      if (Option.isNone(found)) return yield* new CollectionNotFound({ key: request.collection });
-      const collection = found.value;
+      const collection = yield* findCollectionFor(collections, principal, request.collection, "view");
       if (!canUploadToCollection(principal, collection)) {
         return yield* new Forbidden({
           reason: "only admins of this collection may upload videos to it",

@@ -33,7 +33,7 @@ type Verdict =
   | { readonly _tag: "Failed"; readonly reason: string };
 
 /**
- * Serves `uploads.fail-stuck` (upstream `fail_stuck_uploading_videos`, ARCHITECTURE.md §6.4):
+ * Serves `uploads.fail-stuck` (upstream `fail_stuck_uploading_videos`, docs/architecture.md §6.4):
  * an `Uploading` video whose heartbeat is older than the threshold AND whose ingest lease is
  * not live is failed as `Upload failed`, with the status emails.
  *

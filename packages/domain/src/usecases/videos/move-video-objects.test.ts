@@ -155,13 +155,18 @@ const setUp = async (start: "public" | "restricted") => {
     // The original upload is never served and never moves.
     expect(harness.objectStore.keys(buckets.upload)).toEqual([`${hex}/video.mp4`]);
   };
+  const setCourse = (edxCourseId: string | null) => {
+    const current = harness.database.tables.collections.get(collection.key);
+    if (current === undefined) throw new Error("collection gone");
+    harness.database.tables.collections.set(collection.key, { ...current, edxCourseId });
+  };
   const move = (ports = harness.ports) => new MoveVideoObjects(ports, settings);
-  return { harness, video, hex, setFlags, expectAllIn, servedKeys, move, run };
+  return { harness, collection, video, hex, setFlags, setCourse, expectAllIn, servedKeys, move, run };
 };
 
 describe("moving a video's objects to the key space of its visibility", () => {
   it("moves a video made public out of the protected space, repoints its rows and has the CDN forget the old paths", async () => {
-    const { harness, video, hex, setFlags, expectAllIn, move, run } = await setUp("restricted");
+    const { harness, collection, video, hex, setFlags, expectAllIn, move, run } = await setUp("restricted");
     setFlags({ isPublic: true });
 
     const result = await run(move().run(video.key));
@@ -183,10 +188,24 @@ describe("moving a video's objects to the key space of its visibility", () => {
       harness.objectStore.readText({ bucket: buckets.thumbnail, key: thumbnailKey(hex, "public") }),
     ).toBe(`bytes of ${thumbnailKey(hex, "restricted")}`);
     expect(harness.cdnInvalidator.invalidations).toHaveLength(1);
-    const access = await run(mediaAccessFor(harness.cdnUrls, { key: video.key, isPublic: true }));
+    const access = await run(mediaAccessFor(harness.cdnUrls, { key: video.key, isPublic: true }, collection));
     expect(access.url(hlsPlaylistKey(hex, "public"))).toBe(
       `https://d111.cloudfront.net/${hlsPlaylistKey(hex, "public")}`,
     );
+  });
+
+  it("moves a protected video into the public space once its collection is linked to an edX course, and back once unlinked", async () => {
+    const { video, setCourse, expectAllIn, move, run } = await setUp("restricted");
+
+    setCourse("course-v1:MITx+8.01+2026");
+    const linked = await run(move().run(video.key));
+    expectAllIn("public");
+    setCourse(null);
+    const unlinked = await run(move().run(video.key));
+
+    expect(linked).toMatchObject({ _tag: "Moved", space: "public", copied: 5 });
+    expect(unlinked).toMatchObject({ _tag: "Moved", space: "restricted", copied: 5 });
+    expectAllIn("restricted");
   });
 
   it("moves a video made private into the protected space", async () => {

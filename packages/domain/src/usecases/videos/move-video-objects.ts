@@ -2,13 +2,7 @@ import { Duration, Effect, Option } from "effect";
 import type { HexKey, VideoKey } from "../../model/keys.js";
 import { hexKey } from "../../model/keys.js";
 import type { KeySpace } from "../../model/storage-keys.js";
-import {
-  keyInSpace,
-  keySpaceFor,
-  subtitlePrefix,
-  thumbnailPrefix,
-  transcodePrefix,
-} from "../../model/storage-keys.js";
+import { keyInSpace, subtitlePrefix, thumbnailPrefix, transcodePrefix } from "../../model/storage-keys.js";
 import { Encoding } from "../../model/video-file.js";
 import type { CdnInvalidationFailure } from "../../ports/cdn-invalidator.js";
 import type { QueueFailure } from "../../ports/job-queue.js";
@@ -23,6 +17,7 @@ import type {
 import type { PersistenceFailure, RecordNotFound, UniqueViolation } from "../../ports/persistence-errors.js";
 import type { DomainPorts } from "../domain-ports.js";
 import type { DomainSettings } from "../settings.js";
+import { storedMediaKeySpace } from "./stored-media-key-space.js";
 
 /** How long one move may run between lease renewals (a renewal follows every listed page). */
 export const VISIBILITY_MOVE_LEASE_TTL: Duration.DurationInput = "10 minutes";
@@ -125,17 +120,19 @@ const lastModifiedUnder = (
 const otherSpace = (space: KeySpace): KeySpace => (space === "public" ? "restricted" : "public");
 
 /**
- * The `video.visibility` job (ARCHITECTURE.md §6.6): puts a video's served objects (transcode
- * outputs, thumbnails, subtitles) in the key space its current flags call for. It copies every
- * object from the other space, points the rows at the copies, deletes the originals only after
- * the rows point away from them, then has the CDN forget the old paths.
+ * The `video.visibility` job (docs/architecture.md §6.6): puts a video's served objects
+ * (transcode outputs, thumbnails, subtitles) in the key space `mediaKeySpaceOf` calls for now,
+ * which depends on the video's flags and on whether its collection is linked to an edX course.
+ * It copies every object from the other space, points the rows at the copies, deletes the
+ * originals only after the rows point away from them, then has the CDN forget the old paths.
  *
- * Idempotent and convergent: it reads the flags when it runs, not when it was queued, so a video
- * flipped back and forth ends in the right space whatever order its jobs run in; a run after a
- * crash copies again (copies overwrite) and finishes; a lease keeps two moves of one video from
- * running at once, and a change of space during the copy leaves the rows to the job that change
- * queued. An object already in the right space that is as new as its source (an earlier run's
- * copy, or an upload made after the change) is not overwritten. Only the listed keys are deleted, so an output that lands in the old space while this
+ * Idempotent and convergent: it reads the video and its collection when it runs, not when it
+ * was queued, so a video flipped back and forth ends in the right space whatever order its jobs
+ * run in; a run after a crash copies again (copies overwrite) and finishes; a lease keeps two
+ * moves of one video from running at once, and a change of space during the copy leaves the
+ * rows to the job that change queued. An object already in the right space that is as new as
+ * its source (an earlier run's copy, or an upload made after the change) is not overwritten.
+ * Only the listed keys are deleted, so an output that lands in the old space while this
  * runs is left for the next move, never lost. The original upload is never served and stays put.
  */
 export class MoveVideoObjects {
@@ -143,6 +140,7 @@ export class MoveVideoObjects {
     private readonly ports: Pick<
       DomainPorts,
       | "videos"
+      | "collections"
       | "videoFiles"
       | "videoThumbnails"
       | "videoSubtitles"
@@ -219,12 +217,13 @@ export class MoveVideoObjects {
     videoKey: VideoKey,
     renewLease: Effect.Effect<void, LeaseLost | LeaseFailure>,
   ): Effect.Effect<VisibilityMoveResult, MoveVideoObjectsError> {
-    const { videos, objectStore, cdnInvalidator, unitOfWork, clock } = this.ports;
+    const ports = this.ports;
+    const { objectStore, cdnInvalidator, unitOfWork, clock } = ports;
     const kinds = this.kinds(videoKey);
     return Effect.gen(function* () {
-      const found = yield* videos.findByKey(videoKey);
+      const found = yield* storedMediaKeySpace(ports, videoKey);
       if (Option.isNone(found)) return { _tag: "VideoGone" } as const;
-      const space = keySpaceFor(found.value);
+      const space = found.value;
       const source = otherSpace(space);
       const hex = hexKey(videoKey);
 
@@ -269,9 +268,9 @@ export class MoveVideoObjects {
 
       const repointed = yield* unitOfWork.transaction(
         Effect.gen(function* () {
-          const current = yield* videos.findByKey(videoKey);
+          const current = yield* storedMediaKeySpace(ports, videoKey);
           if (Option.isNone(current)) return "VideoGone" as const;
-          if (keySpaceFor(current.value) !== space) return "Superseded" as const;
+          if (current.value !== space) return "Superseded" as const;
           const at = clock.now();
           let count = 0;
           for (const kind of kinds) {

@@ -1,8 +1,9 @@
 import { Effect, Option, Schema } from "effect";
 import { CtaLink, GroupName, VideoTitle } from "../../model/fields.js";
-import { keySpaceFor } from "../../model/storage-keys.js";
+import { hasEdxCourse } from "../../model/collection.js";
 import type { Principal } from "../../model/user.js";
 import type { Video } from "../../model/video.js";
+import { mediaKeySpaceOf } from "../../policy/media-key-space.js";
 import type { CdnSigningFailure } from "../../ports/cdn-urls.js";
 import type { DirectoryFailure } from "../../ports/group-directory.js";
 import type { QueueFailure } from "../../ports/job-queue.js";
@@ -66,8 +67,9 @@ const changesOf = (input: UpdateVideoBody): Partial<Video> => ({
  * Only the fields sent change. The body and the groups of `view_lists` (which must exist in the
  * directory) are checked before anything is written; then, in one unit of work, the access
  * groups, the video and the jobs the change calls for:
- * - `video.visibility` when the video moves between the public and the protected key space, so
- *   its objects follow it (ARCHITECTURE.md §6.6);
+ * - `video.visibility` when the video's media moves between the public and the protected key
+ *   space (`mediaKeySpaceOf`; in a collection linked to an edX course it stays public), so its
+ *   objects follow it (docs/architecture.md §6.6);
  * - `edx.post-video` when the title of a Complete video in a collection with an edX course id
  *   changes. Upstream re-posted on every save; edX shows the title and the duration, and only the
  *   title can change here.
@@ -76,12 +78,20 @@ export class UpdateVideo {
   constructor(
     private readonly ports: Pick<
       DomainPorts,
-      "videos" | "accessGroups" | "groupDirectory" | "unitOfWork" | "jobs" | "clock" | "cdnUrls"
+      | "videos"
+      | "collections"
+      | "accessGroups"
+      | "groupDirectory"
+      | "unitOfWork"
+      | "jobs"
+      | "clock"
+      | "cdnUrls"
     >,
   ) {}
 
   run(principal: Principal, key: string, body: unknown): Effect.Effect<VideoView, UpdateVideoError> {
-    const { videos, accessGroups, groupDirectory, unitOfWork, jobs, clock, cdnUrls } = this.ports;
+    const { videos, collections, accessGroups, groupDirectory, unitOfWork, jobs, clock, cdnUrls } =
+      this.ports;
     return Effect.gen(function* () {
       const current = yield* findVideoFor(videos, principal, key, "edit");
       const input = yield* validateInput(UpdateVideoBody, body);
@@ -99,14 +109,18 @@ export class UpdateVideo {
           const fresh = yield* videos.findByKey(videoKey);
           if (Option.isNone(fresh)) return yield* new VideoNotFound({ key: videoKey });
           const before = fresh.value;
+          const collection = Option.getOrElse(
+            yield* collections.findByKey(before.collectionKey),
+            () => current.collection,
+          );
           const after: Video = { ...before, ...changes, updatedAt: at };
           if (after.viewLists.length > 0) yield* accessGroups.ensure(after.viewLists, at);
           yield* videos.update(after);
-          if (keySpaceFor(before) !== keySpaceFor(after)) {
+          if (mediaKeySpaceOf(before, collection) !== mediaKeySpaceOf(after, collection)) {
             yield* jobs.enqueue("video.visibility", { videoKey });
           }
           const edxShowsTheChange = after.title !== before.title;
-          if (edxShowsTheChange && after.status === "Complete" && hasCourse(current.collection.edxCourseId)) {
+          if (edxShowsTheChange && after.status === "Complete" && hasEdxCourse(collection)) {
             yield* jobs.enqueue("edx.post-video", { videoKey });
           }
         }),
@@ -116,5 +130,3 @@ export class UpdateVideo {
     });
   }
 }
-
-const hasCourse = (courseId: string | null): boolean => courseId !== null && courseId.trim().length > 0;

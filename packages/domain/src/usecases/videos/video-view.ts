@@ -7,13 +7,13 @@ import { mediaAccessFor } from "../playback/media-access.js";
 
 /**
  * A video as one principal sees it: everything `videoPayload(details, principal, mediaUrl)`
- * needs, with media URLs already bound (plain for public videos, signed for the others).
+ * needs, with media URLs already bound (plain for media served openly, signed for the others).
  */
 export interface VideoView {
   readonly details: VideoDetails;
   readonly principal: Principal;
   readonly mediaUrl: MediaUrl;
-  /** When the signed media URLs stop working; null for a public video's plain URLs. */
+  /** When the signed media URLs stop working; null for plain URLs. */
   readonly mediaExpiresAt: Date | null;
 }
 
@@ -23,7 +23,7 @@ export const videoViewFor = (
   principal: Principal,
   details: VideoDetails,
 ): Effect.Effect<VideoView, CdnSigningFailure> =>
-  Effect.map(mediaAccessFor(cdnUrls, details.video), (access) => ({
+  Effect.map(mediaAccessFor(cdnUrls, details.video, details.collection), (access) => ({
     details,
     principal,
     mediaUrl: access.url,

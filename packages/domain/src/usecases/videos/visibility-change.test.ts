@@ -1,15 +1,17 @@
 import { Effect } from "effect";
 import { describe, expect, it } from "vitest";
 import { hexKey } from "../../model/keys.js";
-import { hlsPlaylistKey, keySpaceFor } from "../../model/storage-keys.js";
+import { hlsPlaylistKey } from "../../model/storage-keys.js";
 import type { KeySpace } from "../../model/storage-keys.js";
 import { anonymous, userPrincipal } from "../../model/user.js";
+import { mediaKeySpaceOf } from "../../policy/media-key-space.js";
 import { videoPayload } from "../../policy/projections/video-payload.js";
 import { aCollection, aVideo } from "../../testing/builders.js";
 import { failureOf } from "../../testing/effect-outcomes.js";
 import { storeIn } from "../../testing/stored-test-data.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { testSettings } from "../../testing/test-settings.js";
+import { UpdateCollection } from "../collections/update-collection.js";
 import { GetVideo } from "./get-video.js";
 import { MoveVideoObjects } from "./move-video-objects.js";
 import { UpdateVideo } from "./update-video.js";
@@ -45,6 +47,7 @@ const setUp = async () => {
     );
   return {
     harness,
+    collection,
     video,
     admin,
     playlist,
@@ -74,7 +77,7 @@ describe("changing who may see a video", () => {
   });
 
   it("a video published and withdrawn again before the moves run ends protected, and anonymous visitors are asked to sign in", async () => {
-    const { harness, video, admin, playlist, runQueuedMoves, update, get } = await setUp();
+    const { harness, collection, video, admin, playlist, runQueuedMoves, update, get } = await setUp();
 
     await Effect.runPromise(update.run(admin, video.key, { is_public: true }));
     await Effect.runPromise(update.run(admin, video.key, { is_public: false }));
@@ -82,7 +85,7 @@ describe("changing who may see a video", () => {
     await runQueuedMoves();
 
     const stored = harness.database.tables.videos.get(video.key);
-    expect(stored === undefined ? undefined : keySpaceFor(stored)).toBe("restricted");
+    expect(stored === undefined ? undefined : mediaKeySpaceOf(stored, collection)).toBe("restricted");
     expect(harness.objectStore.keys(buckets.transcode)).toEqual([playlist("restricted")]);
     expect(harness.database.tables.videoFiles.values().next().value?.s3ObjectKey).toBe(
       playlist("restricted"),
@@ -91,5 +94,46 @@ describe("changing who may see a video", () => {
       _tag: "Forbidden",
       signInRequired: true,
     });
+  });
+});
+
+describe("linking a collection to an edX course", () => {
+  const COURSE = "course-v1:MITx+8.01+2026";
+
+  it("serves a protected video's media openly once its objects have moved, while its page stays closed to strangers; unlinking signs it again", async () => {
+    const { harness, collection, video, admin, playlist, runQueuedMoves, get } = await setUp();
+    const updateCollection = new UpdateCollection(harness.ports, settings);
+    const sourcesFor = async () => {
+      const view = await Effect.runPromise(get.run(admin, video.key));
+      return videoPayload(view.details, view.principal, view.mediaUrl).sources.map((source) => source.src);
+    };
+
+    const linked = await Effect.runPromise(
+      updateCollection.run(admin, collection.key, { edx_course_id: COURSE }),
+    );
+    expect(linked.notices.map((notice) => notice._tag)).toEqual(["MediaServedOpenly"]);
+    expect(harness.jobs.pending("video.visibility").map((job) => job.payload)).toEqual([
+      { videoKey: video.key },
+    ]);
+    await runQueuedMoves();
+
+    expect(harness.objectStore.keys(buckets.transcode)).toEqual([playlist("public")]);
+    expect(await sourcesFor()).toEqual([`https://d111.cloudfront.net/${playlist("public")}`]);
+    expect(await failureOf(get.run(anonymous, video.key))).toMatchObject({
+      _tag: "Forbidden",
+      signInRequired: true,
+    });
+
+    const unlinked = await Effect.runPromise(
+      updateCollection.run(admin, collection.key, { edx_course_id: null }),
+    );
+    expect(unlinked.notices.map((notice) => notice._tag)).toEqual(["MediaSignedAgain"]);
+    await runQueuedMoves();
+
+    expect(harness.objectStore.keys(buckets.transcode)).toEqual([playlist("restricted")]);
+    const [signed] = await sourcesFor();
+    expect(signed).toMatch(
+      new RegExp(`^https://d111\\.cloudfront\\.net/${playlist("restricted")}\\?.*Signature=`),
+    );
   });
 });

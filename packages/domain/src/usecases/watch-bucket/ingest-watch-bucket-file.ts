@@ -145,8 +145,8 @@ interface CommittedVideo {
 }
 
 /**
- * Ingests one listed object of the lecture-capture watch bucket (reference/upstream-pipelines.md
- * §4.3 with the fixes of ARCHITECTURE.md §6.8):
+ * Ingests one listed object of the lecture-capture watch bucket (docs/upstream.md §3
+ * §4.3 with the fixes of docs/architecture.md §6.8):
  *
  * 1. Non-video keys and folder markers are skipped; the archive is never read back.
  * 2. The (key, ETag) pair is claimed; a pair claimed before is skipped, unless its last attempt

@@ -10,7 +10,7 @@ import type {
 } from "./ingest-watch-bucket-file.js";
 import { IngestWatchBucketFile, triageWatchKey } from "./ingest-watch-bucket-file.js";
 
-/** The lease that keeps two polls from running at once (ARCHITECTURE.md §6.8). */
+/** The lease that keeps two polls from running at once (docs/architecture.md §6.8). */
 export const WATCH_BUCKET_POLL_LEASE = "watch-bucket-poll";
 
 /**
