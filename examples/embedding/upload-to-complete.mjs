@@ -13,11 +13,12 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Effect } from "effect";
+import { Effect, Either } from "effect";
 import {
   CreateCollection,
   hexKey,
   makeJobHandlers,
+  parseVideoKey,
   RandomIdGenerator,
   SystemClock,
   UploadVideosFromSource,
@@ -52,20 +53,31 @@ const link = "https://www.dropbox.com/s/abc123/Lecture%201.mp4?dl=0";
 const uploadOneLecture = async (ports, title) => {
   const instructor = await run(
     ports.users.upsertByUsername(
-      { username: "instructor@example.edu", email: "instructor@example.edu", isSuperuser: false, isStaff: true },
+      {
+        username: "instructor@example.edu",
+        email: "instructor@example.edu",
+        isSuperuser: false,
+        isStaff: true,
+      },
       ports.clock.now(),
     ),
   );
   const principal = userPrincipal(instructor);
-  const collection = await run(new CreateCollection(ports).run(principal, { title }));
-  ports.videoSource.register(link, { content: patternedBytes(2_000_000, 7), name: "Lecture 1.mp4", contentType: "video/mp4" });
+  const { collection } = await run(new CreateCollection(ports).run(principal, { title }));
+  ports.videoSource.register(link, {
+    content: patternedBytes(2_000_000, 7),
+    name: "Lecture 1.mp4",
+    contentType: "video/mp4",
+  });
   const uploaded = await run(
     new UploadVideosFromSource(ports, settings).run(principal, {
-      collection: collection.key,
+      collection: hexKey(collection.key),
       files: [{ name: "Lecture 1.mp4", link }],
     }),
   );
-  return Object.values(uploaded)[0].key;
+  // The answer is upstream's: `{ <video hex key>: { s3key, title } }`.
+  const [videoHex] = Object.keys(uploaded);
+  return Either.getOrThrow(parseVideoKey(videoHex));
 };
 
 /** What the transcode webhook does: every finished transcode becomes a `transcode.outcome` job. */
@@ -93,7 +105,10 @@ const statusOf = async (ports, key) => {
   await run(harness.jobs.drain(handlers));
   const details = await statusOf(harness, key);
   console.log(
-    `in-memory: video ${hexKey(key)} ${details.video.status}; files: ${details.files.map((file) => file.encoding).sort().join(", ")}; emails sent: ${harness.mailer.outbox.length}`,
+    `in-memory: video ${hexKey(key)} ${details.video.status}; files: ${details.files
+      .map((file) => file.encoding)
+      .sort()
+      .join(", ")}; emails sent: ${harness.mailer.outbox.length}`,
   );
 }
 
@@ -124,7 +139,8 @@ const statusOf = async (ports, key) => {
     const deadline = Date.now() + 120_000;
     let details = await statusOf(ports, key);
     while (details?.video.status !== "Complete") {
-      if (Date.now() > deadline) throw new Error(`video ${hexKey(key)} is still ${details?.video.status} after 2 minutes`);
+      if (Date.now() > deadline)
+        throw new Error(`video ${hexKey(key)} is still ${details?.video.status} after 2 minutes`);
       await deliverFinishedTranscodes(ports, delivered);
       await new Promise((resolve) => setTimeout(resolve, 200));
       details = await statusOf(ports, key);
@@ -134,8 +150,10 @@ const statusOf = async (ports, key) => {
     );
     const complete = everything.items.filter((video) => video.status === "Complete").length;
     console.log(
-      `pglite: video ${hexKey(key)} ${details.video.status}; files: ${details.files.map((file) => file.encoding).sort().join(", ")}; ` +
-        `videos in ${dataDir}: ${everything.items.length}, Complete: ${complete}`,
+      `pglite: video ${hexKey(key)} ${details.video.status}; files: ${details.files
+        .map((file) => file.encoding)
+        .sort()
+        .join(", ")}; ` + `videos in ${dataDir}: ${everything.items.length}, Complete: ${complete}`,
     );
   } finally {
     await workers.stop();

@@ -40,9 +40,13 @@ interface Measurement {
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 /** s3rver runs its TypeScript through tsx, like this script. */
 const nodeWithTsx = (script: string, args: ReadonlyArray<string>) =>
-  spawn(process.execPath, ["--import", "tsx", "--no-warnings", here(script), ...args], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+  spawn(
+    process.execPath,
+    ["--conditions=source", "--import", "tsx", "--no-warnings", here(script), ...args],
+    {
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
 
 /** The worker and everything it imports in one ES module for plain Node. */
 const bundleWorker = async (directory: string): Promise<string> => {
@@ -55,6 +59,8 @@ const bundleWorker = async (directory: string): Promise<string> => {
     format: "esm",
     target: "node20",
     mainFields: ["module", "main"],
+    // Workspace packages from their sources, as everywhere in the monorepo; no build needed.
+    conditions: ["source"],
     // CommonJS dependencies inside an ES module need a `require`.
     banner: {
       js: "import { createRequire as __ovsCreateRequire } from 'node:module'; const require = __ovsCreateRequire(import.meta.url);",

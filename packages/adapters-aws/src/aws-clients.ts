@@ -14,7 +14,7 @@ export interface AwsCredentialsSettings {
   readonly sessionToken?: Redacted.Redacted<string>;
 }
 
-/** What every client needs; the app reads these once at start (ARCHITECTURE.md §4). */
+/** What every client needs; the app reads these once at start (docs/architecture.md §4). */
 export interface AwsClientSettings {
   /** `AWS_REGION`. */
   readonly region: string;

@@ -85,7 +85,7 @@ const isTransientByOwnFields = (error: unknown, depth: number): boolean => {
 };
 
 /**
- * Sorts a failure of an AWS SDK call for the retry policy (ARCHITECTURE.md §6.7, upstream
+ * Sorts a failure of an AWS SDK call for the retry policy (docs/architecture.md §6.7, upstream
  * `_should_retry_upload`): 5xx, 408, 429, throttling, timeouts and connection resets are
  * transient; everything else (4xx, access denied, no such bucket or key, bad input) is
  * permanent. The SDK's own classification (`@smithy/core/retry`) is asked first, so the codes

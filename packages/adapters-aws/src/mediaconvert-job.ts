@@ -5,7 +5,7 @@ import { transcodeDestination } from "@ovs/domain";
 /**
  * The MediaConvert job for a transcode request, as upstream builds it from its templates
  * (`config/mediaconvert.json`, `config/mediaconvert_portrait.json`) and the transcoding
- * library's `media_convert_job` / `add_group_settings` (reference/upstream-pipelines.md §3.7):
+ * library's `media_convert_job` / `add_group_settings` (docs/upstream.md §4):
  * an HLS group of three renditions with an `__index` manifest, an MP4 file, and one captured
  * frame, written under `<prefix>/video`, so MediaConvert names them `video__index.m3u8`,
  * `video_custom.mp4` and `video_thumbnail.0000000.jpg` (the domain's key layout). Pure: the
@@ -54,7 +54,7 @@ interface Template {
   readonly mp4: { readonly width: number; readonly height: number };
 }
 
-/** The outputs, sizes and bitrates of the two templates (ARCHITECTURE.md §5.4). */
+/** The outputs, sizes and bitrates of the two templates (docs/architecture.md §5.4). */
 export const TEMPLATES: Readonly<Record<TranscodeRequest["orientation"], Template>> = {
   landscape: {
     hls: [

@@ -5,7 +5,7 @@ import type { Clock } from "@ovs/domain";
 import { Data, Duration, Effect, Either, ParseResult, Schema } from "effect";
 
 /**
- * Verification of the SNS messages that reach the transcode webhook (ARCHITECTURE.md §6.1):
+ * Verification of the SNS messages that reach the transcode webhook (docs/architecture.md §6.1):
  * the signature (SignatureVersion 1, RSA-SHA1, and 2, RSA-SHA256) against the certificate at
  * `SigningCertURL`, which must be https on `sns.<region>.amazonaws.com` and valid at the time;
  * the exact topic ARN; and the three message types. A subscription is confirmed by GETting the

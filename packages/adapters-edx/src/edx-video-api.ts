@@ -112,7 +112,7 @@ const oauthErrorOf = (text: string): string => {
 };
 
 /**
- * The edxval video API (reference integrations §1.4–1.7, ARCHITECTURE.md §6.10). A JWT is
+ * The edxval video API (docs/upstream.md §9, docs/architecture.md §6.10). A JWT is
  * obtained by client credentials at `<base>/oauth2/access_token/` (`token_type=JWT`, secret in
  * the form), reused until a minute before it expires and shared by concurrent callers; the
  * video is POSTed to the videos URL with `Authorization: JWT <token>`. edxval answers 400 to a

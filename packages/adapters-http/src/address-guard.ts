@@ -6,7 +6,7 @@ import ipaddr from "ipaddr.js";
 import { buildConnector } from "undici";
 
 /**
- * The SSRF guard of the URL source (ARCHITECTURE.md §6.7): a URL may only lead to a public
+ * The SSRF guard of the URL source (docs/architecture.md §6.7): a URL may only lead to a public
  * unicast address. The check runs inside the connection itself — on every address the name
  * resolves to before connecting, on IP literals, and again on the socket's remote address once
  * connected — so a redirect, a DNS answer that changed since an earlier check, or an

@@ -144,7 +144,7 @@ const dropboxErrorSummary = (text: string): string => {
 };
 
 /**
- * Videos from Dropbox shared links (reference pipelines §3.4): an access token from the app's
+ * Videos from Dropbox shared links (docs/upstream.md §3): an access token from the app's
  * refresh token, cached until 5 minutes before expiry and refreshed by one request at a time;
  * the file streamed through `sharing/get_shared_link_file`; name and size from
  * `Dropbox-API-Result`, content type from the name; a 401 refreshes the token and retries once.

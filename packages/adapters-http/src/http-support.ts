@@ -3,7 +3,7 @@ import type { Dispatcher } from "undici";
 
 /**
  * Small pieces every adapter in this package shares: reading headers, the upstream's
- * transient/permanent split (reference pipelines §3.3 `_should_retry_upload`), `Retry-After`,
+ * transient/permanent split (docs/upstream.md §3, `_should_retry_upload`), `Retry-After`,
  * bounded reads of error bodies, and the field schemas of their settings.
  */
 

@@ -72,7 +72,7 @@ class AdminApiFailure extends Error {
 
 /**
  * Upstream lists a group's members as mail recipients only when `attributes.mail_list[0]` is
- * `"true"` (reference pipelines §6.2); we also accept other spellings of true ("True").
+ * `"true"` (docs/upstream.md §7); we also accept other spellings of true ("True").
  */
 const isMailList = (group: KeycloakGroup): boolean =>
   group.attributes?.["mail_list"]?.[0]?.trim().toLowerCase() === "true";
@@ -92,7 +92,7 @@ const groupsNamed = (name: string, groups: ReadonlyArray<KeycloakGroup>): Readon
 };
 
 /**
- * The Keycloak admin API as OVS's group directory (reference http-api §6.4): a service-account
+ * The Keycloak admin API as OVS's group directory (docs/upstream.md §8): a service-account
  * token by client credentials (shared and renewed before expiry), group existence by exact name
  * search, members and the `mail_list` attribute; a 401 renews the token and retries once; answers
  * are cached for `cacheTtl` so a burst of checks costs one lookup. When two groups share a leaf

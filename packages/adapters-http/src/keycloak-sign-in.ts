@@ -148,7 +148,7 @@ const clientAuthenticationOf = ({
 };
 
 /**
- * Sign-in with Keycloak (or any OIDC issuer) through openid-client (ARCHITECTURE.md §6.9):
+ * Sign-in with Keycloak (or any OIDC issuer) through openid-client (docs/architecture.md §6.9):
  * discovery from the issuer URL, the authorization code flow with PKCE (S256), `state` and
  * `nonce`, every check of the callback and ID token done by openid-client, claims mapped to a
  * principal-shaped identity, logout with `id_token_hint`, and token refresh. Claims come from the

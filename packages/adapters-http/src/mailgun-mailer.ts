@@ -50,7 +50,7 @@ const summaryOf = (text: string): string => {
 };
 
 /**
- * Mail through the Mailgun HTTP API (reference pipelines §6.2): a form `POST <apiUrl>/messages`
+ * Mail through the Mailgun HTTP API (docs/upstream.md §7): a form `POST <apiUrl>/messages`
  * with Basic `api:<key>`, every recipient in `to` with an empty entry in `recipient-variables`
  * so Mailgun addresses each one separately and nobody sees the others, in batches of at most
  * 1000. 408, 429, 5xx and transport failures are transient (the mail job retries); any other

@@ -86,7 +86,7 @@ const contentLengthOf = (headers: ResponseHeaders): number | null => {
 };
 
 /**
- * Videos from any public `https` URL (ARCHITECTURE.md §6.7): resolved and refused when it points
+ * Videos from any public `https` URL (docs/architecture.md §6.7): resolved and refused when it points
  * at a private, loopback, link-local or metadata address — judged on the address actually
  * connected to, on every redirect hop — with at most `maxRedirects` redirects, a size limit
  * enforced while streaming and bounded memory. Failures are classified like upstream's
