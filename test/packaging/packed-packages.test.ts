@@ -20,8 +20,26 @@ const tarballs = join(workDir, "tarballs");
 const project = join(workDir, "project");
 const dataDir = join(workDir, "data");
 
-const runIn = (cwd: string, command: string, args: ReadonlyArray<string>) =>
-  exec(command, args, { cwd, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: "" } });
+/**
+ * The environment of a shell outside the workspace: pnpm and vitest set NODE_PATH, NODE_OPTIONS and
+ * npm_config_* for their children, which would let the program find the workspace's packages.
+ */
+const outsideEnv = Object.fromEntries(
+  Object.entries(process.env).filter(
+    ([name]) =>
+      !name.startsWith("npm_") && !name.startsWith("VITEST") && !["NODE_PATH", "NODE_OPTIONS"].includes(name),
+  ),
+);
+
+/** Runs a command; a failure carries what the command printed, so the test report shows why. */
+const runIn = async (cwd: string, command: string, args: ReadonlyArray<string>) => {
+  try {
+    return await exec(command, args, { cwd, maxBuffer: 16 * 1024 * 1024, env: outsideEnv });
+  } catch (error) {
+    const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(" ")} failed in ${cwd}:\n${stdout}\n${stderr}`, { cause: error });
+  }
+};
 
 beforeAll(async () => {
   for (const name of readdirSync(packagesDir)) {
@@ -34,7 +52,14 @@ beforeAll(async () => {
     { flag: "w" },
   );
   const packed = readdirSync(tarballs).map((file) => join(tarballs, file));
-  await runIn(project, "npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...packed, "effect@^3"]);
+  await runIn(project, "npm", [
+    "install",
+    "--no-audit",
+    "--no-fund",
+    "--loglevel=error",
+    ...packed,
+    "effect@^3",
+  ]);
   cpSync(example, join(project, "upload-to-complete.mjs"));
 }, 900_000);
 
@@ -64,7 +89,9 @@ describe("the packed packages, installed with npm and run with plain node", () =
 
   it("drive a video to Complete in memory and on PGlite with the worker runner, twice on one data folder", async () => {
     const first = await runIn(project, "node", ["upload-to-complete.mjs", dataDir]);
-    expect(first.stdout).toMatch(/^in-memory: video [0-9a-f]{32} Complete; files: HLS, original; emails sent: 1$/m);
+    expect(first.stdout).toMatch(
+      /^in-memory: video [0-9a-f]{32} Complete; files: HLS, original; emails sent: 1$/m,
+    );
     expect(first.stdout).toMatch(/^pglite: video [0-9a-f]{32} Complete; .*videos in .*: 1, Complete: 1$/m);
 
     const second = await runIn(project, "node", ["upload-to-complete.mjs", dataDir]);
