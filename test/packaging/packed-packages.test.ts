@@ -90,11 +90,31 @@ describe("the packed packages, installed with npm and run with plain node", () =
   it("drive a video to Complete in memory and on PGlite with the worker runner, twice on one data folder", async () => {
     const first = await runIn(project, "node", ["upload-to-complete.mjs", dataDir]);
     expect(first.stdout).toMatch(
-      /^in-memory: video [0-9a-f]{32} Complete; files: HLS, original; emails sent: 1$/m,
+      /^in-memory: video [0-9a-f]{32} Complete; files: HLS, desktop_mp4, original; emails sent: 1$/m,
     );
-    expect(first.stdout).toMatch(/^pglite: video [0-9a-f]{32} Complete; .*videos in .*: 1, Complete: 1$/m);
+    expect(first.stdout).toMatch(
+      /^pglite: video [0-9a-f]{32} Complete; files: HLS, desktop_mp4, original; videos in .*: 1, Complete: 1$/m,
+    );
 
     const second = await runIn(project, "node", ["upload-to-complete.mjs", dataDir]);
     expect(second.stdout).toMatch(/^pglite: video [0-9a-f]{32} Complete; .*videos in .*: 2, Complete: 2$/m);
+  });
+
+  it("refuse another major of effect at install, naming the peer range it needs", async () => {
+    const other = join(workDir, "effect-2");
+    mkdirSync(other, { recursive: true });
+    writeFileSync(
+      join(other, "package.json"),
+      JSON.stringify({ name: "old-effect", private: true, type: "module" }),
+    );
+    const domain = readdirSync(tarballs).find((file) => file.startsWith("ovs-domain-"));
+    const installing = runIn(other, "npm", [
+      "install",
+      "--no-audit",
+      "--no-fund",
+      join(tarballs, String(domain)),
+      "effect@^2",
+    ]);
+    await expect(installing).rejects.toThrow(/peer effect@"\^3" from @ovs\/domain@/);
   });
 });

@@ -1,9 +1,10 @@
 import { Effect } from "effect";
 
 /**
- * `effect` is a peer dependency: the embedder's copy runs our use cases. Effects made by another
- * major fail deep inside the runtime with "Not a valid effect", far from the cause, so the
- * domain checks the copy it was given the moment it loads and names the fix instead.
+ * `effect` is a peer dependency: the embedder's copy runs our use cases. npm refuses another
+ * major at install; a tree forced together anyway either fails to link (a missing export) or, when
+ * the names still link, would fail deep inside the runtime with "Not a valid effect", far from the
+ * cause. So the domain checks the copy it was given the moment it loads and names the fix instead.
  */
 export const SUPPORTED_EFFECT_MAJOR = 3;
 

@@ -1,63 +1,185 @@
-export * from "./collections/access-group-lists.js";
-export * from "./collections/collection-access.js";
-export * from "./collections/collection-input.js";
-export * from "./collections/collection-notices.js";
-export * from "./collections/collection-owner.js";
-export * from "./collections/collection-view.js";
-export * from "./collections/create-collection.js";
-export * from "./collections/delete-collection.js";
-export * from "./collections/get-collection.js";
-export * from "./collections/list-collections.js";
-export * from "./collections/update-collection.js";
-export * from "./domain-ports.js";
-export * from "./edx/edx-sync-refused.js";
-export * from "./edx/post-video-to-edx.js";
-export * from "./edx/request-collection-sync.js";
-export * from "./edx/sync-collection-to-edx.js";
-export * from "./errors.js";
-export * from "./feed/feed-cursor.js";
-export * from "./feed/invalid-page.js";
-export * from "./feed/list-public-videos.js";
-export * from "./feed/public-video-query.js";
-export * from "./ingest/heartbeat-stream.js";
-export * from "./ingest/ingest-lease.js";
-export * from "./ingest/stream-source-to-storage.js";
-export * from "./mail/send-status-email.js";
-export * from "./mail/sweep-unsent-mail.js";
-export * from "./playback/get-playback.js";
-export * from "./playback/media-access.js";
-export * from "./replace/replace-video-source.js";
-export * from "./replace/retry-failed-upload.js";
-export * from "./retranscode/schedule-retranscode.js";
-export * from "./retranscode/schedule-retranscodes.js";
-export * from "./settings.js";
-export * from "./storage/delete-stored-objects.js";
-export * from "./storage/video-object-cleanup.js";
-export * from "./subtitles/delete-subtitle.js";
-export * from "./subtitles/upload-subtitle.js";
-export * from "./thumbnails/thumbnail-image.js";
-export * from "./thumbnails/upload-thumbnail.js";
-export * from "./transcode/apply-transcode-outcome.js";
-export * from "./transcode/awaited-job.js";
-export * from "./transcode/reconcile-transcodes.js";
-export * from "./transcode/submit-transcode.js";
-export * from "./transcode/transcode-errors.js";
-export * from "./transcode/transcode-outcome-schema.js";
-export * from "./transcode/transcode-outputs.js";
-export * from "./transcode/transcode-request.js";
-export * from "./upload/source-file-entry.js";
-export * from "./upload/upload-videos-from-source.js";
-export * from "./uploads-janitor/fail-stuck-uploads.js";
-export * from "./validate-input.js";
-export * from "./video-lifecycle/record-video-event.js";
-export * from "./videos/delete-video.js";
-export * from "./videos/get-video.js";
-export * from "./videos/list-ordering.js";
-export * from "./videos/list-videos.js";
-export * from "./videos/move-video-objects.js";
-export * from "./videos/update-video.js";
-export * from "./videos/video-access.js";
-export * from "./videos/video-view.js";
-export * from "./watch-bucket/ingest-watch-bucket-file.js";
-export * from "./watch-bucket/poll-watch-bucket.js";
-export * from "./job-handlers.js";
+// The use cases, their inputs, results and errors, and the one map from queues to use cases. Helpers private to a capability stay unexported.
+// Listed name by name: what an embedder needs, not every helper.
+export type { CollectionNeed } from "./collections/collection-access.js";
+export type { CreateCollectionBody, UpdateCollectionBody } from "./collections/collection-input.js";
+export { MEDIA_SERVED_OPENLY, MEDIA_SIGNED_AGAIN } from "./collections/collection-notices.js";
+export type { CollectionNotice } from "./collections/collection-notices.js";
+export type { CollectionListEntry, CollectionView } from "./collections/collection-view.js";
+export { CreateCollection } from "./collections/create-collection.js";
+export type { CreateCollectionError, CreatedCollection } from "./collections/create-collection.js";
+export { DeleteCollection } from "./collections/delete-collection.js";
+export type { DeleteCollectionError, DeletedCollection } from "./collections/delete-collection.js";
+export { GetCollection } from "./collections/get-collection.js";
+export type { GetCollectionError } from "./collections/get-collection.js";
+export { COLLECTION_PAGE_SIZE, ListCollections } from "./collections/list-collections.js";
+export type { ListCollectionsError } from "./collections/list-collections.js";
+export { UpdateCollection } from "./collections/update-collection.js";
+export type { UpdateCollectionError, UpdatedCollection } from "./collections/update-collection.js";
+export type { DomainPorts } from "./domain-ports.js";
+export { EdxSyncRefused } from "./edx/edx-sync-refused.js";
+export type { EdxSyncRefusal } from "./edx/edx-sync-refused.js";
+export {
+  EDX_RETRY_BASE,
+  EDX_RETRY_CAP,
+  MAX_EDX_POST_ATTEMPTS,
+  PostVideoToEdx,
+} from "./edx/post-video-to-edx.js";
+export type { EdxEndpointPost, EdxPostVideoResult } from "./edx/post-video-to-edx.js";
+export { RequestCollectionSync } from "./edx/request-collection-sync.js";
+export type { EdxSyncAccepted, EdxSyncRequested } from "./edx/request-collection-sync.js";
+export { SyncCollectionToEdx } from "./edx/sync-collection-to-edx.js";
+export type { EdxCollectionSyncResult } from "./edx/sync-collection-to-edx.js";
+export {
+  CollectionNotFound,
+  Conflict,
+  Forbidden,
+  invalidField,
+  InvalidInput,
+  VideoNotFound,
+} from "./errors.js";
+export type { FieldProblem } from "./errors.js";
+export { InvalidPage } from "./feed/invalid-page.js";
+export { ListPublicVideos, PUBLIC_VIDEOS_PATH } from "./feed/list-public-videos.js";
+export type { PublicVideoPage } from "./feed/list-public-videos.js";
+export { DEFAULT_FEED_PAGE_SIZE } from "./feed/public-video-query.js";
+export type { PublicVideoFilters, PublicVideoRequest, RequestedPosition } from "./feed/public-video-query.js";
+export { StreamSourceToStorage } from "./ingest/stream-source-to-storage.js";
+export type { IngestOutcome, StreamSourceToStorageError } from "./ingest/stream-source-to-storage.js";
+export { isRetryableJobFailure, makeJobHandlers } from "./job-handlers.js";
+export type { JobHandler, JobHandlers } from "./job-handlers.js";
+export { PERMANENT_MAIL_FAILURE_PREFIX, SendStatusEmail } from "./mail/send-status-email.js";
+export type { SendStatusEmailError, StatusEmailResult, SupportCopy } from "./mail/send-status-email.js";
+export { DEFAULT_SWEEP_LIMIT, MAX_MAIL_ATTEMPTS, SweepUnsentMail } from "./mail/sweep-unsent-mail.js";
+export type { MailSweepResult } from "./mail/sweep-unsent-mail.js";
+export { GetPlayback } from "./playback/get-playback.js";
+export type { Playback, PlaybackGrant, SubtitleTrack } from "./playback/get-playback.js";
+export type { MediaAccess } from "./playback/media-access.js";
+export { ReplaceVideoSource, ReplaceVideoSourceInput } from "./replace/replace-video-source.js";
+export type { ReplacedVideo, ReplaceVideoSourceError } from "./replace/replace-video-source.js";
+export { RetryFailedUpload } from "./replace/retry-failed-upload.js";
+export type {
+  RetriedUpload,
+  RetryFailedUploadError,
+  RetryFailedUploadOutcome,
+} from "./replace/retry-failed-upload.js";
+export { ScheduleRetranscode, ScheduleRetranscodeInput } from "./retranscode/schedule-retranscode.js";
+export type {
+  ScheduleRetranscodeError,
+  ScheduleRetranscodeResult,
+} from "./retranscode/schedule-retranscode.js";
+export {
+  RETRANSCODABLE_STATUSES,
+  RETRANSCODE_SCHEDULE_BATCH_SIZE,
+  ScheduleRetranscodes,
+} from "./retranscode/schedule-retranscodes.js";
+export type {
+  RetranscodeScheduleFailure,
+  ScheduleRetranscodesReport,
+} from "./retranscode/schedule-retranscodes.js";
+export type { DomainSettings } from "./settings.js";
+export { DeleteStoredObjects, StoredObjectsNotDeleted } from "./storage/delete-stored-objects.js";
+export type { StoredObjectsDeleted } from "./storage/delete-stored-objects.js";
+export type { StoredObjectDeletion } from "./storage/video-object-cleanup.js";
+export { DeleteSubtitle, SubtitleNotFound } from "./subtitles/delete-subtitle.js";
+export type { DeleteSubtitleError } from "./subtitles/delete-subtitle.js";
+export { SUBTITLE_CONTENT_TYPE, SubtitleUploadInput, UploadSubtitle } from "./subtitles/upload-subtitle.js";
+export type { UploadedSubtitle, UploadSubtitleError } from "./subtitles/upload-subtitle.js";
+export type { ThumbnailImage } from "./thumbnails/thumbnail-image.js";
+export {
+  THUMBNAIL_CONTENT_TYPES,
+  ThumbnailTooLarge,
+  UploadThumbnail,
+} from "./thumbnails/upload-thumbnail.js";
+export type {
+  ThumbnailUpload,
+  UploadedThumbnail,
+  UploadThumbnailError,
+} from "./thumbnails/upload-thumbnail.js";
+export { ApplyTranscodeOutcome } from "./transcode/apply-transcode-outcome.js";
+export type {
+  ApplyTranscodeOutcomeError,
+  ApplyTranscodeOutcomeResult,
+} from "./transcode/apply-transcode-outcome.js";
+export { RECONCILE_BATCH_SIZE, ReconcileTranscodes } from "./transcode/reconcile-transcodes.js";
+export type {
+  ReconciledJob,
+  ReconcileFailure,
+  ReconcileItemError,
+  ReconcileTranscodesReport,
+} from "./transcode/reconcile-transcodes.js";
+export type { StagedOutputPromotion } from "./transcode/staged-output-promotion.js";
+export { SUBMIT_RETRY_SCHEDULE, SubmitTranscode } from "./transcode/submit-transcode.js";
+export type {
+  SubmissionProblem,
+  SubmitTranscodeError,
+  SubmitTranscodeOptions,
+  SubmitTranscodeResult,
+} from "./transcode/submit-transcode.js";
+export {
+  CdnInvalidationPending,
+  OutcomeDoesNotMatchJob,
+  UnexpectedTranscodeOutput,
+  UnknownEncodeJob,
+} from "./transcode/transcode-errors.js";
+export {
+  TranscodeOutcomePayloadSchema,
+  TranscodeOutcomeSchema,
+} from "./transcode/transcode-outcome-schema.js";
+export type { TranscodeOutcomeEncoded } from "./transcode/transcode-outcome-schema.js";
+export type { RecordedTranscodeOutputs } from "./transcode/transcode-output-records.js";
+export type {
+  LiveOutputs,
+  LiveThumbnail,
+  TranscodeFailed,
+  TranscodeSucceeded,
+} from "./transcode/transcode-outputs.js";
+export type { TranscodeRequestInput } from "./transcode/transcode-request.js";
+export { SourceLink } from "./upload/source-file-entry.js";
+export type { SourceFileEntry } from "./upload/source-file-entry.js";
+export { UploadVideosFromSource, UploadVideosInput } from "./upload/upload-videos-from-source.js";
+export type {
+  UploadedVideo,
+  UploadedVideos,
+  UploadVideosFromSourceError,
+} from "./upload/upload-videos-from-source.js";
+export {
+  FailStuckUploads,
+  JANITOR_LEASE_TTL,
+  STUCK_UPLOADS_PER_RUN,
+} from "./uploads-janitor/fail-stuck-uploads.js";
+export type { StuckUploadsReport } from "./uploads-janitor/fail-stuck-uploads.js";
+export { RecordVideoEvent } from "./video-lifecycle/record-video-event.js";
+export type {
+  RecordedVideoEvent,
+  RecordVideoEventError,
+  VideoEventOptions,
+} from "./video-lifecycle/record-video-event.js";
+export { DeleteVideo } from "./videos/delete-video.js";
+export type { DeletedVideo, DeleteVideoError } from "./videos/delete-video.js";
+export { GetVideo } from "./videos/get-video.js";
+export type { GetVideoError } from "./videos/get-video.js";
+export { ListVideos, VIDEO_PAGE_SIZE } from "./videos/list-videos.js";
+export type { ListVideosError } from "./videos/list-videos.js";
+export {
+  MoveVideoObjects,
+  VISIBILITY_MOVE_LEASE_TTL,
+  VISIBILITY_MOVE_RETRY_DELAY,
+} from "./videos/move-video-objects.js";
+export type { MoveVideoObjectsError, VisibilityMoveResult } from "./videos/move-video-objects.js";
+export { UpdateVideo, UpdateVideoBody } from "./videos/update-video.js";
+export type { UpdateVideoError } from "./videos/update-video.js";
+export type { VideoNeed } from "./videos/video-access.js";
+export type { VideoView } from "./videos/video-view.js";
+export { IngestWatchBucketFile, WATCH_BUCKET_SOURCE_HOST } from "./watch-bucket/ingest-watch-bucket-file.js";
+export type {
+  SourceRemoval,
+  WatchBucketFilePorts,
+  WatchBucketSettings,
+  WatchFileOutcome,
+} from "./watch-bucket/ingest-watch-bucket-file.js";
+export {
+  PollWatchBucket,
+  WATCH_BUCKET_POLL_LEASE,
+  WATCH_BUCKET_POLL_LEASE_TTL,
+} from "./watch-bucket/poll-watch-bucket.js";
+export type { WatchBucketPollResult } from "./watch-bucket/poll-watch-bucket.js";
