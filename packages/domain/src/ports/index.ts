@@ -26,7 +26,13 @@ export { MailOutboxRepository } from "./mail-outbox-repository.js";
 export type { NewOutboxEntry, OutboxAddResult, OutboxEntry } from "./mail-outbox-repository.js";
 export { Mailer, MailFailure } from "./mailer.js";
 export type { MailMessage } from "./mailer.js";
-export { ObjectNotFound, ObjectStore, SourceStreamFailed, StorageFailure } from "./object-store.js";
+export {
+  ObjectNotFound,
+  ObjectStore,
+  objectsUnder,
+  SourceStreamFailed,
+  StorageFailure,
+} from "./object-store.js";
 export type {
   ByteRange,
   ByteStream,

@@ -1,5 +1,4 @@
-import { Data } from "effect";
-import type { Effect, Option } from "effect";
+import { Chunk, Data, Effect, Option, Stream } from "effect";
 
 /** Bytes as they flow: an async iterable of chunks, so memory never holds a whole object. */
 export type ByteStream = AsyncIterable<Uint8Array>;
@@ -101,3 +100,24 @@ export interface ObjectStore {
   ): Effect.Effect<ListPage, StorageFailure>;
 }
 export const ObjectStore = Symbol.for("ovs/ObjectStore");
+
+/**
+ * Every object under `prefix`, in key order, listed a page at a time as the stream is read: the
+ * next page is asked for only once the previous one is used up. Each page arrives as one chunk,
+ * so `Stream.runForEachChunk` sees the pages as listed.
+ */
+export const objectsUnder = (
+  store: ObjectStore,
+  bucket: string,
+  prefix: string,
+  options: { readonly limit?: number } = {},
+): Stream.Stream<ObjectInfo, StorageFailure> =>
+  Stream.paginateChunkEffect(null as string | null, (cursor) =>
+    store
+      .list(bucket, prefix, { ...options, cursor })
+      .pipe(
+        Effect.map(
+          (page) => [Chunk.fromIterable(page.objects), Option.fromNullable(page.nextCursor)] as const,
+        ),
+      ),
+  );

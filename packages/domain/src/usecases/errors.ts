@@ -1,4 +1,4 @@
-import { Data } from "effect";
+import { Data, Effect, Option } from "effect";
 
 /**
  * Errors the use cases report to their callers. Each has a stable tag; the edge maps tags to
@@ -34,6 +34,15 @@ export class CollectionNotFound extends Data.TaggedError("CollectionNotFound")<{
     return `no collection ${this.key}`;
   }
 }
+
+/**
+ * Turns "found or not" into "found, or failed": the value a lookup found, or the error `onNone`
+ * makes when it found nothing (`videos.findByKey(key).pipe(orFail(() => new VideoNotFound({ key })))`).
+ */
+export const orFail =
+  <E2>(onNone: () => E2) =>
+  <A, E, R>(found: Effect.Effect<Option.Option<A>, E, R>): Effect.Effect<A, E | E2, R> =>
+    Effect.flatMap(found, Option.match({ onNone: () => Effect.fail(onNone()), onSome: Effect.succeed }));
 
 /** The principal may not do this. `signInRequired` tells the edge to offer a sign-in instead of 403. */
 export class Forbidden extends Data.TaggedError("Forbidden")<{

@@ -35,6 +35,7 @@ export {
   Forbidden,
   invalidField,
   InvalidInput,
+  orFail,
   VideoNotFound,
 } from "./errors.js";
 export type { FieldProblem } from "./errors.js";

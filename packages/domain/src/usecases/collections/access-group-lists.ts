@@ -1,6 +1,6 @@
 import { Effect } from "effect";
 import type { GroupName } from "../../model/fields.js";
-import type { DirectoryFailure, GroupDirectory } from "../../ports/group-directory.js";
+import type { GroupDirectory } from "../../ports/group-directory.js";
 import type { FieldProblem } from "../errors.js";
 import { InvalidInput } from "../errors.js";
 
@@ -17,21 +17,20 @@ const distinct = <T>(values: ReadonlyArray<T>): ReadonlyArray<T> => [...new Set(
  * Each list with unknown groups gets one problem naming them, as upstream
  * (`Group does not exist: a,b`); each name is looked up once.
  */
-export const checkGroupsExist = (
+export const checkGroupsExist = Effect.fn("checkGroupsExist")(function* (
   directory: GroupDirectory,
   lists: ReadonlyArray<GroupListInput>,
-): Effect.Effect<void, InvalidInput | DirectoryFailure> =>
-  Effect.gen(function* () {
-    const names = distinct(lists.flatMap((list) => list.names));
-    const existing = yield* Effect.forEach(
-      names,
-      (name) => Effect.map(directory.groupExists(name), (exists) => [name, exists] as const),
-      { concurrency: 4 },
-    );
-    const known = new Map(existing);
-    const problems: ReadonlyArray<FieldProblem> = lists.flatMap(({ field, names: listed }) => {
-      const missing = distinct(listed.filter((name) => known.get(name) !== true));
-      return missing.length === 0 ? [] : [{ field, message: `Group does not exist: ${missing.join(",")}` }];
-    });
-    if (problems.length > 0) return yield* new InvalidInput({ problems });
+) {
+  const names = distinct(lists.flatMap((list) => list.names));
+  const existing = yield* Effect.forEach(
+    names,
+    (name) => Effect.map(directory.groupExists(name), (exists) => [name, exists] as const),
+    { concurrency: 4 },
+  );
+  const known = new Map(existing);
+  const problems: ReadonlyArray<FieldProblem> = lists.flatMap(({ field, names: listed }) => {
+    const missing = distinct(listed.filter((name) => known.get(name) !== true));
+    return missing.length === 0 ? [] : [{ field, message: `Group does not exist: ${missing.join(",")}` }];
   });
+  if (problems.length > 0) return yield* new InvalidInput({ problems });
+});

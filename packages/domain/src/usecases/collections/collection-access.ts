@@ -1,11 +1,9 @@
-import { Effect, Either, Option } from "effect";
-import type { Collection } from "../../model/collection.js";
+import { Effect, Either } from "effect";
 import { parseCollectionKey } from "../../model/keys.js";
 import type { Principal } from "../../model/user.js";
 import { canAdminCollection, canViewCollection } from "../../policy/access.js";
 import type { CollectionRepository } from "../../ports/collection-repository.js";
-import type { PersistenceFailure } from "../../ports/persistence-errors.js";
-import { CollectionNotFound, Forbidden } from "../errors.js";
+import { CollectionNotFound, Forbidden, orFail } from "../errors.js";
 
 /** Reading a collection, or administering it (changing, deleting). */
 export type CollectionNeed = "view" | "admin";
@@ -22,25 +20,24 @@ export const collectionHiddenFrom = (principal: Principal, key: string): Collect
     : new CollectionNotFound({ key });
 
 /** Loads a collection when `principal` may do what `need` says with it; the key may be hex or dashed. */
-export const findCollectionFor = (
+export const findCollectionFor = Effect.fn("findCollectionFor")(function* (
   collections: CollectionRepository,
   principal: Principal,
   key: string,
   need: CollectionNeed,
-): Effect.Effect<Collection, CollectionNotFound | Forbidden | PersistenceFailure> =>
-  Effect.gen(function* () {
-    const parsed = parseCollectionKey(key);
-    if (Either.isLeft(parsed)) return yield* new CollectionNotFound({ key });
-    const found = yield* collections.findByKey(parsed.right);
-    if (Option.isNone(found)) return yield* new CollectionNotFound({ key: parsed.right });
-    const collection = found.value;
-    if (!canViewCollection(principal, collection))
-      return yield* collectionHiddenFrom(principal, collection.key);
-    if (need === "admin" && !canAdminCollection(principal, collection)) {
-      return yield* new Forbidden({
-        reason: "only admins of this collection may change it",
-        signInRequired: principal._tag === "Anonymous",
-      });
-    }
-    return collection;
-  });
+) {
+  const parsed = parseCollectionKey(key);
+  if (Either.isLeft(parsed)) return yield* new CollectionNotFound({ key });
+  const collection = yield* collections
+    .findByKey(parsed.right)
+    .pipe(orFail(() => new CollectionNotFound({ key: parsed.right })));
+  if (!canViewCollection(principal, collection))
+    return yield* collectionHiddenFrom(principal, collection.key);
+  if (need === "admin" && !canAdminCollection(principal, collection)) {
+    return yield* new Forbidden({
+      reason: "only admins of this collection may change it",
+      signInRequired: principal._tag === "Anonymous",
+    });
+  }
+  return collection;
+});

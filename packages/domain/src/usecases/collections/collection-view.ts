@@ -1,4 +1,4 @@
-import { Effect } from "effect";
+import { Chunk, Effect, Option, Stream } from "effect";
 import type { Collection } from "../../model/collection.js";
 import type { CollectionKey, VideoKey } from "../../model/keys.js";
 import type { Principal } from "../../model/user.js";
@@ -7,11 +7,8 @@ import { videosVisibleTo } from "../../policy/projections/collection-payload.js"
 import type { CollectionOwner } from "../../policy/projections/collection-payload.js";
 import type { MediaUrl } from "../../policy/projections/stored-object-payloads.js";
 import type { VideoMedia } from "../../policy/projections/video-payload.js";
-import type { CdnSigningFailure } from "../../ports/cdn-urls.js";
-import type { Page } from "../../ports/pagination.js";
 import { MAX_PAGE_SIZE, after } from "../../ports/pagination.js";
-import type { PersistenceFailure, RecordNotFound } from "../../ports/persistence-errors.js";
-import type { VideoDetails, VideoRepository } from "../../ports/video-repository.js";
+import type { VideoDetails, VideoListQuery, VideoRepository } from "../../ports/video-repository.js";
 import type { DomainPorts } from "../domain-ports.js";
 import { mediaAccessFor } from "../playback/media-access.js";
 import { ownerOf } from "./collection-owner.js";
@@ -41,56 +38,49 @@ export interface CollectionListEntry {
  * (custom order first, then newest). The details come a page at a time, so a large collection
  * costs a few queries, never one per video.
  */
-export const videosOfCollection = (
+export const videosOfCollection = Effect.fn("videosOfCollection")(function* (
   videos: VideoRepository,
   key: CollectionKey,
-): Effect.Effect<ReadonlyArray<VideoDetails>, PersistenceFailure> =>
-  Effect.gen(function* () {
-    const loaded: Array<VideoDetails> = [];
-    let cursor: string | null = null;
-    do {
-      const page: Page<VideoDetails> = yield* (
-        videos
-          .listDetails(
-            { visibility: { _tag: "Everything" }, collectionKey: key },
-            after(cursor, MAX_PAGE_SIZE),
-          )
-          // The cursor came from the repository a moment ago; refusing it is a bug, not an input error.
-          .pipe(Effect.catchTag("InvalidCursor", (error) => Effect.die(error)))
-      );
-      loaded.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor !== null);
-    const displayOrder = yield* videos.listInCollection(key);
-    const position = new Map<VideoKey, number>(displayOrder.map((video, index) => [video.key, index]));
-    const rank = (details: VideoDetails): number => position.get(details.video.key) ?? displayOrder.length;
-    return loaded.sort((a, b) => rank(a) - rank(b));
-  });
+) {
+  const query: VideoListQuery = { visibility: { _tag: "Everything" }, collectionKey: key };
+  const pages = Stream.paginateChunkEffect(null as string | null, (cursor) =>
+    Effect.map(videos.listDetails(query, after(cursor, MAX_PAGE_SIZE)), (page) => [
+      Chunk.fromIterable(page.items),
+      Option.fromNullable(page.nextCursor),
+    ]),
+  );
+  // The cursor came from the repository a moment ago; refusing it is a bug, not an input error.
+  const loaded = yield* Stream.runCollect(pages).pipe(Effect.catchTag("InvalidCursor", Effect.die));
+  const displayOrder = yield* videos.listInCollection(key);
+  const position = new Map<VideoKey, number>(displayOrder.map((video, index) => [video.key, index]));
+  const rank = (details: VideoDetails): number => position.get(details.video.key) ?? displayOrder.length;
+  return Chunk.toArray(loaded).sort((a, b) => rank(a) - rank(b));
+});
 
 const unreachable: MediaUrl = () => "";
 
 /** Signs media access for the videos `principal` may view, and only for those. */
-export const collectionViewFor = (
+export const collectionViewFor = Effect.fn("collectionViewFor")(function* (
   ports: Pick<DomainPorts, "videos" | "users" | "cdnUrls">,
   principal: Principal,
   collection: Collection,
-): Effect.Effect<CollectionView, RecordNotFound | PersistenceFailure | CdnSigningFailure> =>
-  Effect.gen(function* () {
-    const owner = yield* ownerOf(ports.users, collection);
-    const videos = yield* videosOfCollection(ports.videos, collection.key);
-    const visible = videosVisibleTo(principal, collection, videos);
-    const accesses = yield* Effect.forEach(visible, (media) =>
-      Effect.map(
-        mediaAccessFor(ports.cdnUrls, media.video, collection),
-        (access) => [media.video.key, access.url] as const,
-      ),
-    );
-    const mediaUrls = new Map<VideoKey, MediaUrl>(accesses);
-    return {
-      collection,
-      owner,
-      videos,
-      principal,
-      mediaUrlFor: (video: Video) => mediaUrls.get(video.key) ?? unreachable,
-    };
-  });
+) {
+  const owner = yield* ownerOf(ports.users, collection);
+  const videos = yield* videosOfCollection(ports.videos, collection.key);
+  const visible = videosVisibleTo(principal, collection, videos);
+  const accesses = yield* Effect.forEach(visible, (media) =>
+    Effect.map(
+      mediaAccessFor(ports.cdnUrls, media.video, collection),
+      (access) => [media.video.key, access.url] as const,
+    ),
+  );
+  const mediaUrls = new Map<VideoKey, MediaUrl>(accesses);
+  const view: CollectionView = {
+    collection,
+    owner,
+    videos,
+    principal,
+    mediaUrlFor: (video: Video) => mediaUrls.get(video.key) ?? unreachable,
+  };
+  return view;
+});

@@ -86,6 +86,6 @@ export class CreateCollection {
         }),
       );
       return { collection, owner, videoCount: 0, notices: courseLinkNotices(null, collection) };
-    });
+    }).pipe(Effect.withSpan("CreateCollection.run"));
   }
 }

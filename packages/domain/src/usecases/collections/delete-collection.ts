@@ -45,6 +45,6 @@ export class DeleteCollection {
           return { videoCount: doomed.length, storageDeletions: deletions.length };
         }),
       );
-    });
+    }).pipe(Effect.withSpan("DeleteCollection.run", { attributes: { collectionKey: key } }));
   }
 }

@@ -23,6 +23,6 @@ export class GetCollection {
   run(principal: Principal, key: string): Effect.Effect<CollectionView, GetCollectionError> {
     return Effect.flatMap(findCollectionFor(this.ports.collections, principal, key, "view"), (collection) =>
       collectionViewFor(this.ports, principal, collection),
-    );
+    ).pipe(Effect.withSpan("GetCollection.run", { attributes: { collectionKey: key } }));
   }
 }

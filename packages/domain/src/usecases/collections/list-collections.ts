@@ -1,4 +1,4 @@
-import { Effect, Option, Schema } from "effect";
+import { Effect, Schema } from "effect";
 import type { EdxEndpointId } from "../../model/edx-endpoint.js";
 import type { Principal } from "../../model/user.js";
 import { collectionListScope } from "../../policy/access.js";
@@ -8,7 +8,7 @@ import type { PersistenceFailure } from "../../ports/persistence-errors.js";
 import { RecordNotFound } from "../../ports/persistence-errors.js";
 import type { DomainPorts } from "../domain-ports.js";
 import type { InvalidInput } from "../errors.js";
-import { invalidField } from "../errors.js";
+import { invalidField, orFail } from "../errors.js";
 import { validateInput } from "../validate-input.js";
 import { orderingFromQuery } from "../videos/list-ordering.js";
 import type { CollectionListEntry } from "./collection-view.js";
@@ -71,8 +71,9 @@ export class ListCollections {
       const endpointId = endpointIdOf(input.edx_endpoint);
       if (endpointId === null) return yield* invalidField("edx_endpoint", NOT_A_CHOICE);
       if (endpointId !== undefined) {
-        const endpoint = yield* edxEndpoints.findById(endpointId as EdxEndpointId);
-        if (Option.isNone(endpoint)) return yield* invalidField("edx_endpoint", NOT_A_CHOICE);
+        yield* edxEndpoints
+          .findById(endpointId as EdxEndpointId)
+          .pipe(orFail(() => invalidField("edx_endpoint", NOT_A_CHOICE)));
       }
       const query: CollectionListQuery = {
         visibility: collectionListScope(principal),
@@ -94,6 +95,6 @@ export class ListCollections {
           : Effect.succeed({ collection: item.collection, owner, videoCount: item.videoCount });
       });
       return { ...found, items };
-    });
+    }).pipe(Effect.withSpan("ListCollections.run"));
   }
 }

@@ -1,4 +1,4 @@
-import { Effect, Option } from "effect";
+import { Effect } from "effect";
 import type { Collection } from "../../model/collection.js";
 import { hasEdxCourse } from "../../model/collection.js";
 import type { EdxEndpoint } from "../../model/edx-endpoint.js";
@@ -11,7 +11,7 @@ import type { QueueFailure } from "../../ports/job-queue.js";
 import type { PersistenceFailure, RecordNotFound } from "../../ports/persistence-errors.js";
 import type { DomainPorts } from "../domain-ports.js";
 import type { InvalidInput } from "../errors.js";
-import { CollectionNotFound, Forbidden } from "../errors.js";
+import { CollectionNotFound, Forbidden, orFail } from "../errors.js";
 import type { DomainSettings } from "../settings.js";
 import { validateInput } from "../validate-input.js";
 import { checkGroupsExist } from "./access-group-lists.js";
@@ -98,6 +98,7 @@ export class UpdateCollection {
     const retranscodeEnabled = this.settings.retranscodeEnabled;
     return Effect.gen(function* () {
       const current = yield* findCollectionFor(collections, principal, key, "admin");
+      const notFound = () => new CollectionNotFound({ key: current.key });
       const input = yield* validateInput(UpdateCollectionBody, body);
       yield* checkGroupsExist(groupDirectory, [
         ...(input.viewLists === undefined ? [] : [{ field: "view_lists", names: input.viewLists }]),
@@ -118,9 +119,7 @@ export class UpdateCollection {
         Effect.gen(function* () {
           const at = clock.now();
           // Read again inside the unit of work so that fields changed meanwhile by others survive.
-          const fresh = yield* collections.findByKey(current.key);
-          if (Option.isNone(fresh)) return yield* new CollectionNotFound({ key: current.key });
-          const before = fresh.value;
+          const before = yield* collections.findByKey(current.key).pipe(orFail(notFound));
           const changed: Collection = {
             ...before,
             ...(input.title === undefined ? {} : { title: input.title.trim() }),
@@ -151,11 +150,10 @@ export class UpdateCollection {
           return courseLinkNotices(before, changed);
         }),
       );
-      const updated = yield* collections.findByKey(current.key);
-      if (Option.isNone(updated)) return yield* new CollectionNotFound({ key: current.key });
-      const view = yield* collectionViewFor(ports, principal, updated.value);
+      const updated = yield* collections.findByKey(current.key).pipe(orFail(notFound));
+      const view = yield* collectionViewFor(ports, principal, updated);
       return { ...view, notices };
-    });
+    }).pipe(Effect.withSpan("UpdateCollection.run", { attributes: { collectionKey: key } }));
   }
 }
 

@@ -122,6 +122,7 @@ export class PostVideoToEdx {
     const { videos, edxEndpoints, cdnUrls } = this.ports;
     return Effect.gen(this, function* () {
       const { videoKey, endpointId } = yield* validateInput(PostVideoPayload, payload);
+      yield* Effect.annotateCurrentSpan({ videoKey });
       const found = yield* videos.findDetailsByKey(videoKey);
       if (Option.isNone(found)) return { _tag: "VideoGone", videoKey } as const;
       const details = found.value;
@@ -135,7 +136,7 @@ export class PostVideoToEdx {
         posts.push(yield* this.postTo(endpoint, videoKey, eligible, endpointId !== undefined));
       }
       return { _tag: "Posted", videoKey, posts } as const;
-    });
+    }).pipe(Effect.withSpan("PostVideoToEdx.run"));
   }
 
   private postTo(

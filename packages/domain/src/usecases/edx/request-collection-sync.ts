@@ -7,7 +7,7 @@ import type { EdxSyncReport } from "../../policy/edx-sync-report.js";
 import type { QueueFailure } from "../../ports/job-queue.js";
 import type { PersistenceFailure } from "../../ports/persistence-errors.js";
 import type { DomainPorts } from "../domain-ports.js";
-import { CollectionNotFound, Forbidden, invalidField } from "../errors.js";
+import { CollectionNotFound, Forbidden, invalidField, orFail } from "../errors.js";
 import type { InvalidInput } from "../errors.js";
 import { validateInput } from "../validate-input.js";
 import type { EdxSyncRefused } from "./edx-sync-refused.js";
@@ -89,11 +89,10 @@ export class RequestCollectionSync {
       }
       const request = yield* validateInput(SyncRequestBody, body);
       const { sent, key } = yield* collectionKeyOf(request.collection_id);
-      const found = yield* collections.findByKey(key);
-      if (Option.isNone(found) || !canViewCollection(principal, found.value)) {
-        return yield* new CollectionNotFound({ key: sent });
-      }
-      const collection = found.value;
+      const collection = yield* collections.findByKey(key).pipe(
+        Effect.map(Option.filter((found) => canViewCollection(principal, found))),
+        orFail(() => new CollectionNotFound({ key: sent })),
+      );
       if (!canAdminCollection(principal, collection)) {
         return yield* new Forbidden({
           reason: "only admins of this collection may sync its videos with edX",
@@ -113,6 +112,6 @@ export class RequestCollectionSync {
         },
         report,
       } as const;
-    });
+    }).pipe(Effect.withSpan("RequestCollectionSync.run"));
   }
 }

@@ -19,26 +19,25 @@ import { edxPostSingletonKey } from "./post-video-to-edx.js";
  * upstream's order: a course id, at least one linked endpoint, at least one Complete video; then
  * at least one video that can actually be sent, so a sync never reports work it will not do.
  */
-export const videosToSync = (
+export const videosToSync = Effect.fn("videosToSync")(function* (
   ports: Pick<DomainPorts, "edxEndpoints" | "videos">,
   collection: Collection,
-): Effect.Effect<EdxSyncReport, EdxSyncRefused | PersistenceFailure> =>
-  Effect.gen(function* () {
-    const refuse = (refusal: EdxSyncRefused["refusal"], report?: EdxSyncReport) =>
-      new EdxSyncRefused({
-        refusal,
-        collectionTitle: collection.title,
-        ...(report === undefined ? {} : { report }),
-      });
-    if (!hasEdxCourse(collection)) return yield* refuse("NoCourseId");
-    const endpoints = yield* ports.edxEndpoints.listForCollection(collection.key);
-    if (endpoints.length === 0) return yield* refuse("NoEndpoints");
-    const videos = yield* videosOfCollection(ports.videos, collection.key);
-    const report = edxSyncReport(collection, videos);
-    if (report.toPost.length > 0) return report;
-    const anyComplete = videos.some((details) => details.video.status === "Complete");
-    return yield* refuse(anyComplete ? "NothingToPost" : "NoCompleteVideos", report);
-  });
+) {
+  const refuse = (refusal: EdxSyncRefused["refusal"], report?: EdxSyncReport) =>
+    new EdxSyncRefused({
+      refusal,
+      collectionTitle: collection.title,
+      ...(report === undefined ? {} : { report }),
+    });
+  if (!hasEdxCourse(collection)) return yield* refuse("NoCourseId");
+  const endpoints = yield* ports.edxEndpoints.listForCollection(collection.key);
+  if (endpoints.length === 0) return yield* refuse("NoEndpoints");
+  const videos = yield* videosOfCollection(ports.videos, collection.key);
+  const report = edxSyncReport(collection, videos);
+  if (report.toPost.length > 0) return report;
+  const anyComplete = videos.some((details) => details.video.status === "Complete");
+  return yield* refuse(anyComplete ? "NothingToPost" : "NoCompleteVideos", report);
+});
 
 const SyncCollectionPayload = Schema.Struct({ collectionKey: CollectionKeySchema });
 
@@ -75,6 +74,7 @@ export class SyncCollectionToEdx {
     const { collections, jobs, unitOfWork } = this.ports;
     return Effect.gen(this, function* () {
       const { collectionKey } = yield* validateInput(SyncCollectionPayload, payload);
+      yield* Effect.annotateCurrentSpan({ collectionKey });
       const collection = yield* collections.findByKey(collectionKey);
       if (Option.isNone(collection)) {
         return { _tag: "NothingToSync", collectionKey, reason: "the collection no longer exists" } as const;
@@ -91,6 +91,6 @@ export class SyncCollectionToEdx {
         ),
       );
       return { _tag: "Enqueued", collectionKey, videoKeys, refused: report.right.refused } as const;
-    });
+    }).pipe(Effect.withSpan("SyncCollectionToEdx.run"));
   }
 }

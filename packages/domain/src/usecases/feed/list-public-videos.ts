@@ -79,7 +79,7 @@ export class ListPublicVideos {
           return this.pageNumberEnvelope(request, number, page);
         }
       }
-    });
+    }).pipe(Effect.withSpan("ListPublicVideos.list"));
   }
 
   private fetch(

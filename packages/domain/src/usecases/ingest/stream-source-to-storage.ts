@@ -137,7 +137,7 @@ export class StreamSourceToStorage {
         this.ingestUnderLease(videoKey, holding, priorRetries(payload.attempt)),
         release,
       );
-    });
+    }).pipe(Effect.withSpan("StreamSourceToStorage.run", { attributes: { videoKey } }));
   }
 
   private ingestUnderLease(

@@ -99,6 +99,7 @@ export class SendStatusEmail {
     const { mailOutbox, videos, collections, clock } = this.ports;
     return Effect.gen(this, function* () {
       const { outboxId } = yield* validateInput(SendStatusEmailPayload, payload);
+      yield* Effect.annotateCurrentSpan({ outboxId });
       const found = yield* mailOutbox.findById(outboxId);
       if (Option.isNone(found))
         return { _tag: "NothingToSend", outboxId, reason: "no such outbox entry" } as const;
@@ -119,7 +120,7 @@ export class SendStatusEmail {
       return yield* Effect.catchAll(this.deliver(entry, video.value, collection.value), (failure) =>
         this.recordFailure(entry, failure),
       );
-    });
+    }).pipe(Effect.withSpan("SendStatusEmail.run"));
   }
 
   private deliver(

@@ -55,6 +55,6 @@ export class SweepUnsentMail {
         (queued._tag === "Enqueued" ? result.enqueued : result.alreadyQueued).push(entry.id);
       }
       return result;
-    });
+    }).pipe(Effect.withSpan("SweepUnsentMail.run"));
   }
 }

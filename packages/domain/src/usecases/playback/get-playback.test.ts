@@ -83,7 +83,7 @@ const transcodedVideo = async (
 };
 
 describe("playing a video", () => {
-  it("a private video's playback is refused to a stranger and allowed to a view-list member, with signed URLs", async () => {
+  it("a private video is not found for a stranger, asks a visitor to sign in and plays for a view-list member, with signed URLs", async () => {
     const { harness, collection, play, refusal } = await setUp();
     const video = await transcodedVideo(harness, collection, aVideo().withViewLists("physics-students"));
     const hex = hexKey(video.key);
@@ -92,7 +92,7 @@ describe("playing a video", () => {
     const visitor = await refusal(anonymous, hex);
     const playback = await play(aUser().principal("physics-students"), hex);
 
-    expect(stranger).toMatchObject({ _tag: "Forbidden", signInRequired: false });
+    expect(stranger).toMatchObject({ _tag: "VideoNotFound", key: video.key });
     expect(visitor).toMatchObject({ _tag: "Forbidden", signInRequired: true });
     expect(playback).toMatchObject({
       key: hex,
@@ -149,7 +149,7 @@ describe("playing a video", () => {
     expect(harness.cdnUrls.signaturesMade).toBe(0);
   });
 
-  it("admits only the owner, superusers and admin-list members to a video marked private", async () => {
+  it("admits only the owner, superusers and admin-list members to a video marked private, hiding it from others", async () => {
     const { harness, owner, collection, play, refusal } = await setUp();
     const video = await transcodedVideo(harness, collection, aVideo().private());
 
@@ -157,7 +157,8 @@ describe("playing a video", () => {
     expect((await play(aUser().superuser().principal(), video.key)).playable).toBe(true);
     expect((await play(aUser().principal("physics-staff"), video.key)).playable).toBe(true);
     expect(await refusal(aUser().principal("physics-students"), video.key)).toMatchObject({
-      _tag: "Forbidden",
+      _tag: "VideoNotFound",
+      key: video.key,
     });
   });
 

@@ -1,4 +1,4 @@
-import { Effect, Either, Option } from "effect";
+import { Effect, Either } from "effect";
 import type { VideoKey } from "../../model/keys.js";
 import { hexKey, parseVideoKey } from "../../model/keys.js";
 import type { Principal } from "../../model/user.js";
@@ -6,7 +6,6 @@ import type { VideoStatus } from "../../model/video.js";
 import { languageName } from "../../model/languages.js";
 import { Encoding } from "../../model/video-file.js";
 import { exposedYouTubeId } from "../../model/youtube-video.js";
-import { canViewVideo } from "../../policy/access.js";
 import { mediaKeySpaceOf } from "../../policy/media-key-space.js";
 import { thumbnailsNewestFirst } from "../../policy/projections/stored-object-payloads.js";
 import type { PlaybackSource, VideoPayload } from "../../policy/projections/video-payload.js";
@@ -15,8 +14,9 @@ import type { CdnSigningFailure } from "../../ports/cdn-urls.js";
 import type { PersistenceFailure } from "../../ports/persistence-errors.js";
 import type { VideoDetails } from "../../ports/video-repository.js";
 import type { DomainPorts } from "../domain-ports.js";
-import { Forbidden, VideoNotFound, invalidField } from "../errors.js";
-import type { InvalidInput } from "../errors.js";
+import { invalidField } from "../errors.js";
+import type { Forbidden, InvalidInput, VideoNotFound } from "../errors.js";
+import { findVideoFor } from "../videos/video-access.js";
 import type { MediaAccess } from "./media-access.js";
 import { mediaAccessFor } from "./media-access.js";
 
@@ -71,10 +71,12 @@ const hasPlayableOutputs = (details: VideoDetails): boolean =>
   details.files.some((file) => file.encoding !== Encoding.original);
 
 /**
- * Playback of one video for one principal (docs/architecture.md §6.5, §6.6): the access decision is
- * `canViewVideo`; media served openly (`mediaKeySpaceOf`) gets plain CDN URLs, every other video
- * one signed grant over its protected prefix (`mediaAccessFor`). A URL that would not work (an object not yet moved to
- * the protected space) is left out rather than handed out broken.
+ * Playback of one video for one principal (docs/architecture.md §6.5, §6.6). Access is decided by
+ * `findVideoFor`, as everywhere else: a video hidden from a signed-in principal is not found, and
+ * an anonymous visitor is asked to sign in. Media served openly (`mediaKeySpaceOf`) gets plain
+ * CDN URLs, every other video one signed grant over its protected prefix (`mediaAccessFor`). A
+ * URL that would not work (an object not yet moved to the protected space) is left out rather
+ * than handed out broken.
  */
 export class GetPlayback {
   constructor(private readonly ports: Pick<DomainPorts, "videos" | "cdnUrls">) {}
@@ -91,15 +93,8 @@ export class GetPlayback {
       const key: VideoKey = yield* Either.mapLeft(parseVideoKey(videoKey), (error) =>
         invalidField(VIDEO_KEY_FIELD, error.message),
       );
-      const found = yield* videos.findDetailsByKey(key);
-      if (Option.isNone(found)) return yield* new VideoNotFound({ key });
-      const details = found.value;
+      const details = yield* findVideoFor(videos, principal, key, "view");
       const { video, collection } = details;
-      if (!canViewVideo(principal, video, collection)) {
-        return yield* principal._tag === "Anonymous"
-          ? new Forbidden({ reason: "sign in to watch this video", signInRequired: true })
-          : new Forbidden({ reason: "you may not watch this video", signInRequired: false });
-      }
       const playable = hasPlayableOutputs(details);
       // Nothing to play needs no signature, so a signing outage cannot break the status page.
       const access =
@@ -135,6 +130,6 @@ export class GetPlayback {
             : null,
         video: payload,
       };
-    });
+    }).pipe(Effect.withSpan("GetPlayback.run", { attributes: { videoKey } }));
   }
 }

@@ -82,7 +82,7 @@ export class ReplaceVideoSource {
       if (!canTake(video.status, "Replaced")) return yield* inFlight(video.status);
       yield* this.replace(video.key, request.file.link);
       return { key: hexKey(video.key), title: video.title };
-    });
+    }).pipe(Effect.withSpan("ReplaceVideoSource.run"));
   }
 
   private replace(

@@ -1,4 +1,4 @@
-import { Effect, Either, Option } from "effect";
+import { Effect, Either } from "effect";
 import type { VideoKey } from "../../model/keys.js";
 import { parseVideoKey } from "../../model/keys.js";
 import type { Principal } from "../../model/user.js";
@@ -7,7 +7,7 @@ import { canEditVideo } from "../../policy/access.js";
 import type { QueueFailure } from "../../ports/job-queue.js";
 import type { PersistenceFailure } from "../../ports/persistence-errors.js";
 import type { DomainPorts } from "../domain-ports.js";
-import { CollectionNotFound, Forbidden, VideoNotFound } from "../errors.js";
+import { CollectionNotFound, Forbidden, VideoNotFound, orFail } from "../errors.js";
 import { RecordVideoEvent } from "../video-lifecycle/record-video-event.js";
 
 /** Upstream `retry_failed_upload` outcomes, which the admin action tallies. */
@@ -57,12 +57,11 @@ export class RetryFailedUpload {
       const parsed = parseVideoKey(videoKey);
       if (Either.isLeft(parsed)) return yield* new VideoNotFound({ key: videoKey });
       const key = parsed.right;
-      const found = yield* videos.findByKey(key);
-      if (Option.isNone(found)) return yield* new VideoNotFound({ key });
-      const video = found.value;
-      const collection = yield* collections.findByKey(video.collectionKey);
-      if (Option.isNone(collection)) return yield* new CollectionNotFound({ key: video.collectionKey });
-      if (!canEditVideo(principal, collection.value)) {
+      const video = yield* videos.findByKey(key).pipe(orFail(() => new VideoNotFound({ key })));
+      const collection = yield* collections
+        .findByKey(video.collectionKey)
+        .pipe(orFail(() => new CollectionNotFound({ key: video.collectionKey })));
+      if (!canEditVideo(principal, collection)) {
         return yield* new Forbidden({
           reason: "only admins of this video's collection may retry its upload",
           signInRequired: false,
@@ -74,7 +73,7 @@ export class RetryFailedUpload {
       if (originalFileOf(yield* videoFiles.listForVideo(key)) === undefined)
         return skipped("skipped_no_original");
       return yield* this.retry(key);
-    });
+    }).pipe(Effect.withSpan("RetryFailedUpload.run", { attributes: { videoKey } }));
   }
 
   private retry(

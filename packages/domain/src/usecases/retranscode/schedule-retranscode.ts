@@ -1,4 +1,4 @@
-import { Effect, Option, Schema } from "effect";
+import { Effect, Schema } from "effect";
 import type { Collection } from "../../model/collection.js";
 import type { CollectionKey, VideoKey } from "../../model/keys.js";
 import type { Principal } from "../../model/user.js";
@@ -8,7 +8,7 @@ import { canAdminCollection } from "../../policy/access.js";
 import type { PersistenceFailure, RecordNotFound } from "../../ports/persistence-errors.js";
 import type { DomainPorts } from "../domain-ports.js";
 import type { InvalidInput } from "../errors.js";
-import { CollectionNotFound, Conflict, Forbidden, VideoNotFound } from "../errors.js";
+import { CollectionNotFound, Conflict, Forbidden, VideoNotFound, orFail } from "../errors.js";
 import type { DomainSettings } from "../settings.js";
 import { validateInput } from "../validate-input.js";
 import { RETRANSCODABLE_STATUSES } from "./schedule-retranscodes.js";
@@ -65,10 +65,12 @@ export class ScheduleRetranscode {
     return Effect.gen(this, function* () {
       const { scheduleRetranscode } = yield* validateInput(ScheduleRetranscodeInput, input);
       yield* this.requireEnabled();
-      const video = Option.getOrUndefined(yield* videos.findByKey(videoKey));
-      if (video === undefined) return yield* new VideoNotFound({ key: videoKey });
-      const collection = Option.getOrUndefined(yield* collections.findByKey(video.collectionKey));
-      if (collection === undefined) return yield* new CollectionNotFound({ key: video.collectionKey });
+      const video = yield* videos
+        .findByKey(videoKey)
+        .pipe(orFail(() => new VideoNotFound({ key: videoKey })));
+      const collection = yield* collections
+        .findByKey(video.collectionKey)
+        .pipe(orFail(() => new CollectionNotFound({ key: video.collectionKey })));
       yield* requireAdmin(principal, collection);
       if (scheduleRetranscode && neverRetranscodable(video.status)) {
         return yield* new Conflict({
@@ -77,7 +79,7 @@ export class ScheduleRetranscode {
       }
       const updated = yield* unitOfWork.transaction(videos.update({ ...video, scheduleRetranscode }));
       return { _tag: "Video", video: updated } as const;
-    });
+    }).pipe(Effect.withSpan("ScheduleRetranscode.forVideo", { attributes: { videoKey } }));
   }
 
   forCollection(
@@ -89,8 +91,9 @@ export class ScheduleRetranscode {
     return Effect.gen(this, function* () {
       const { scheduleRetranscode } = yield* validateInput(ScheduleRetranscodeInput, input);
       yield* this.requireEnabled();
-      const collection = Option.getOrUndefined(yield* collections.findByKey(collectionKey));
-      if (collection === undefined) return yield* new CollectionNotFound({ key: collectionKey });
+      const collection = yield* collections
+        .findByKey(collectionKey)
+        .pipe(orFail(() => new CollectionNotFound({ key: collectionKey })));
       yield* requireAdmin(principal, collection);
       return yield* unitOfWork.transaction(
         Effect.gen(this, function* () {
@@ -104,7 +107,7 @@ export class ScheduleRetranscode {
           return { _tag: "Collection", collection: updated, videosChanged } as const;
         }),
       );
-    });
+    }).pipe(Effect.withSpan("ScheduleRetranscode.forCollection", { attributes: { collectionKey } }));
   }
 
   private requireEnabled(): Effect.Effect<void, Conflict> {

@@ -85,7 +85,7 @@ export class ScheduleRetranscodes {
         else if (outcome.right) collectionsCleared.push(collection.key);
       }
       return { _tag: "Ran", scheduled, skipped, collectionsCleared, failures } as const;
-    });
+    }).pipe(Effect.withSpan("ScheduleRetranscodes.run"));
   }
 
   /** Returns null once scheduled, or the status that kept the video from it (a lost race). */

@@ -48,6 +48,7 @@ export class DeleteStoredObjects {
     const { objectStore } = this.ports;
     return Effect.gen(function* () {
       const { bucket, key, prefix } = yield* validateInput(StorageDeletePayload, payload);
+      yield* Effect.annotateCurrentSpan({ bucket, key });
       const deleted = prefix
         ? objectStore.deletePrefix(bucket, key)
         : Effect.as(objectStore.delete({ bucket, key }), 1);
@@ -64,6 +65,6 @@ export class DeleteStoredObjects {
             }),
         ),
       };
-    });
+    }).pipe(Effect.withSpan("DeleteStoredObjects.run"));
   }
 }

@@ -1,10 +1,11 @@
-import { Data, Effect, Option } from "effect";
+import { Data, Effect } from "effect";
 import type { Principal } from "../../model/user.js";
 import type { VideoSubtitle } from "../../model/video-file.js";
 import type { QueueFailure } from "../../ports/job-queue.js";
 import type { PersistenceFailure, RecordNotFound } from "../../ports/persistence-errors.js";
 import type { DomainPorts } from "../domain-ports.js";
 import type { Forbidden } from "../errors.js";
+import { orFail } from "../errors.js";
 import { findVideoFor } from "../videos/video-access.js";
 
 export class SubtitleNotFound extends Data.TaggedError("SubtitleNotFound")<{ readonly id: number }> {
@@ -30,9 +31,7 @@ export class DeleteSubtitle {
   run(principal: Principal, id: number): Effect.Effect<VideoSubtitle, DeleteSubtitleError> {
     const { videos, videoSubtitles, unitOfWork, jobs } = this.ports;
     return Effect.gen(function* () {
-      const found = yield* videoSubtitles.findById(id);
-      if (Option.isNone(found)) return yield* new SubtitleNotFound({ id });
-      const subtitle = found.value;
+      const subtitle = yield* videoSubtitles.findById(id).pipe(orFail(() => new SubtitleNotFound({ id })));
       yield* findVideoFor(videos, principal, subtitle.videoKey, "edit").pipe(
         Effect.catchTag("VideoNotFound", () => Effect.fail(new SubtitleNotFound({ id }))),
       );
@@ -47,6 +46,6 @@ export class DeleteSubtitle {
         }),
       );
       return subtitle;
-    });
+    }).pipe(Effect.withSpan("DeleteSubtitle.run", { attributes: { subtitleId: id } }));
   }
 }

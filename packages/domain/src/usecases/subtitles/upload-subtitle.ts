@@ -157,6 +157,6 @@ export class UploadSubtitle {
         replaced: upserted.replacedObject !== null,
         readAs: normalised.format,
       };
-    });
+    }).pipe(Effect.withSpan("UploadSubtitle.run"));
   }
 }

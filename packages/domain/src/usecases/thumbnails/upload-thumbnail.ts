@@ -171,6 +171,6 @@ export class UploadThumbnail {
         thumbnail,
         video: yield* videoViewFor(cdnUrls, principal, now),
       } as const;
-    });
+    }).pipe(Effect.withSpan("UploadThumbnail.run", { attributes: { videoKey } }));
   }
 }

@@ -13,7 +13,7 @@ import type { PersistenceFailure, RecordNotFound, UniqueViolation } from "../../
 import type { TranscodeOutcome } from "../../ports/transcoder.js";
 import type { DomainPorts } from "../domain-ports.js";
 import type { InvalidInput } from "../errors.js";
-import { CollectionNotFound, invalidField, VideoNotFound } from "../errors.js";
+import { CollectionNotFound, invalidField, orFail, VideoNotFound } from "../errors.js";
 import type { DomainSettings } from "../settings.js";
 import { validateInput } from "../validate-input.js";
 import type { RecordVideoEventError } from "../video-lifecycle/record-video-event.js";
@@ -157,19 +157,18 @@ export class ApplyTranscodeOutcome {
       jobId === outcome.jobId
         ? this.apply(outcome)
         : Effect.fail(invalidField("outcome.jobId", `does not match the job id ${jobId}`)),
-    );
+    ).pipe(Effect.withSpan("ApplyTranscodeOutcome.run"));
   }
 
   apply(outcome: TranscodeOutcome): Effect.Effect<ApplyTranscodeOutcomeResult, ApplyTranscodeOutcomeError> {
     const { encodeJobs, videos } = this.ports;
     return Effect.gen(this, function* () {
-      const job = Option.getOrUndefined(yield* encodeJobs.findById(outcome.jobId));
-      if (job === undefined) {
-        return yield* new UnknownEncodeJob({
+      const unknownJob = () =>
+        new UnknownEncodeJob({
           jobId: outcome.jobId,
           ...(outcome.videoKey === undefined ? {} : { videoKey: outcome.videoKey }),
         });
-      }
+      const job = yield* encodeJobs.findById(outcome.jobId).pipe(orFail(unknownJob));
       // Jobs the previous system submitted name no video; their job row is what ties them to one.
       if (outcome.videoKey !== undefined && job.videoKey !== outcome.videoKey) {
         return yield* new OutcomeDoesNotMatchJob({
@@ -180,15 +179,16 @@ export class ApplyTranscodeOutcome {
       }
       if (!IN_FLIGHT.includes(job.state)) return yield* this.alreadyApplied(job);
 
-      const video = Option.getOrUndefined(yield* videos.findByKey(job.videoKey));
-      if (video === undefined) return yield* new VideoNotFound({ key: job.videoKey });
+      const video = yield* videos
+        .findByKey(job.videoKey)
+        .pipe(orFail(() => new VideoNotFound({ key: job.videoKey })));
       if (!(yield* videoAwaitsJob(encodeJobs, video, job)))
         return yield* this.recordWithoutVideo(job, video, outcome);
 
       return outcome._tag === "TranscodeFailed"
         ? yield* this.applyFailure(job, outcome, outcome.errorMessage)
         : yield* this.applySuccess(job, video, outcome);
-    });
+    }).pipe(Effect.withSpan("ApplyTranscodeOutcome.apply", { attributes: { jobId: outcome.jobId } }));
   }
 
   private alreadyApplied(
@@ -241,15 +241,14 @@ export class ApplyTranscodeOutcome {
   private alreadyAppliedById(
     jobId: string,
   ): Effect.Effect<ApplyTranscodeOutcomeResult, UnknownEncodeJob | PersistenceFailure> {
-    return Effect.flatMap(this.ports.encodeJobs.findById(jobId), (job) =>
-      Option.isNone(job)
-        ? Effect.fail(new UnknownEncodeJob({ jobId }))
-        : Effect.succeed<ApplyTranscodeOutcomeResult>({
-            _tag: "AlreadyApplied",
-            jobId,
-            state: job.value.state,
-            cdnInvalidationIds: [],
-          }),
+    return this.ports.encodeJobs.findById(jobId).pipe(
+      orFail(() => new UnknownEncodeJob({ jobId })),
+      Effect.map((job): ApplyTranscodeOutcomeResult => ({
+        _tag: "AlreadyApplied",
+        jobId,
+        state: job.state,
+        cdnInvalidationIds: [],
+      })),
     );
   }
 
@@ -299,8 +298,9 @@ export class ApplyTranscodeOutcome {
   ): Effect.Effect<ApplyTranscodeOutcomeResult, ApplyTranscodeOutcomeError> {
     const { collections, objectStore } = this.ports;
     return Effect.gen(this, function* () {
-      const collection = Option.getOrUndefined(yield* collections.findByKey(video.collectionKey));
-      if (collection === undefined) return yield* new CollectionNotFound({ key: video.collectionKey });
+      const collection = yield* collections
+        .findByKey(video.collectionKey)
+        .pipe(orFail(() => new CollectionNotFound({ key: video.collectionKey })));
       const space = mediaKeySpaceOf(video, collection);
       const outputs = yield* liveOutputsOf({
         outcome,

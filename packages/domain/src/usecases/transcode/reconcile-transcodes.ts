@@ -114,7 +114,7 @@ export class ReconcileTranscodes {
         else if (outcome.right) videosWithoutJob.push(video.key);
       }
       return { jobs: reconciled, videosWithoutJob, failures };
-    });
+    }).pipe(Effect.withSpan("ReconcileTranscodes.run"));
   }
 
   private reconcileJob(job: EncodeJob): Effect.Effect<ReconciledJob, ReconcileItemError> {

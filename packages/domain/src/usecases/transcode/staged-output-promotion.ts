@@ -1,9 +1,10 @@
-import { Effect, Option } from "effect";
+import { Chunk, Effect, Option, Stream } from "effect";
 import type { VideoKey } from "../../model/keys.js";
 import { hexKey } from "../../model/keys.js";
 import type { KeySpace } from "../../model/storage-keys.js";
 import { liveKeyForStagedKey, retranscodeStagingPrefix } from "../../model/storage-keys.js";
 import type { ObjectStore, StorageFailure } from "../../ports/object-store.js";
+import { objectsUnder } from "../../ports/object-store.js";
 import type { LiveOutputs, TranscodeSucceeded } from "./transcode-outputs.js";
 
 /**
@@ -25,25 +26,6 @@ const playlistsLast = (keys: ReadonlyArray<string>): ReadonlyArray<string> => [
   ...keys.filter((key) => !key.endsWith(".m3u8")),
   ...keys.filter((key) => key.endsWith(".m3u8")),
 ];
-
-const listKeys = (
-  objectStore: ObjectStore,
-  bucket: string,
-  prefix: string,
-): Effect.Effect<ReadonlyArray<string>, StorageFailure> =>
-  Effect.gen(function* () {
-    const keys: Array<string> = [];
-    let cursor: string | null = null;
-    do {
-      const page: {
-        readonly objects: ReadonlyArray<{ readonly key: string }>;
-        readonly nextCursor: string | null;
-      } = yield* objectStore.list(bucket, prefix, { cursor });
-      keys.push(...page.objects.map((object) => object.key));
-      cursor = page.nextCursor;
-    } while (cursor !== null);
-    return keys;
-  });
 
 /** Outputs the outcome names that are not in staging (checked before anything is copied). */
 const missingStagedOutputs = (
@@ -86,7 +68,10 @@ export const promoteStagedOutputs = Effect.fn("promoteStagedOutputs")(function* 
 ) {
   const { transcodeBucket: bucket, space, outcome, outputs } = input;
   const hex = hexKey(input.videoKey);
-  const staged = yield* listKeys(objectStore, bucket, `${retranscodeStagingPrefix(hex)}/`);
+  const listed = yield* Stream.runCollect(
+    objectsUnder(objectStore, bucket, `${retranscodeStagingPrefix(hex)}/`),
+  );
+  const staged = Chunk.toReadonlyArray(Chunk.map(listed, (object) => object.key));
   const missing = yield* missingStagedOutputs(objectStore, staged, outcome, outputs);
   if (missing.length > 0) return stagedOutputsMissing(missing);
   for (const key of playlistsLast(staged)) {

@@ -1,4 +1,4 @@
-import { Effect, Either, Option, Schedule } from "effect";
+import { Effect, Either, Schedule } from "effect";
 import type { EncodeJobPurpose } from "../../model/encode-job.js";
 import type { VideoKey } from "../../model/keys.js";
 import { hexKey } from "../../model/keys.js";
@@ -11,7 +11,7 @@ import type { StorageFailure } from "../../ports/object-store.js";
 import type { PersistenceFailure, RecordNotFound, UniqueViolation } from "../../ports/persistence-errors.js";
 import type { TranscodeRequest, TranscoderFailure } from "../../ports/transcoder.js";
 import type { DomainPorts } from "../domain-ports.js";
-import { CollectionNotFound, VideoNotFound } from "../errors.js";
+import { CollectionNotFound, VideoNotFound, orFail } from "../errors.js";
 import type { DomainSettings } from "../settings.js";
 import type { RecordVideoEventError } from "../video-lifecycle/record-video-event.js";
 import { RecordVideoEvent } from "../video-lifecycle/record-video-event.js";
@@ -130,15 +130,17 @@ export class SubmitTranscode {
     const { videos, collections, videoFiles, videoThumbnails, encodeJobs, unitOfWork, clock } = this.ports;
     const { videoKey } = payload;
     return Effect.gen(this, function* () {
-      const video = Option.getOrUndefined(yield* videos.findByKey(videoKey));
-      if (video === undefined) return yield* new VideoNotFound({ key: videoKey });
+      const video = yield* videos
+        .findByKey(videoKey)
+        .pipe(orFail(() => new VideoNotFound({ key: videoKey })));
       const purpose = transcodePurposeFor(video);
       const submittedEvent = purpose === "retranscode" ? "RetranscodeSubmitted" : "TranscodeSubmitted";
       if (!canTake(video.status, submittedEvent)) {
         return { _tag: "NotAwaitingTranscode", videoKey, status: video.status } as const;
       }
-      const collection = Option.getOrUndefined(yield* collections.findByKey(video.collectionKey));
-      if (collection === undefined) return yield* new CollectionNotFound({ key: video.collectionKey });
+      const collection = yield* collections
+        .findByKey(video.collectionKey)
+        .pipe(orFail(() => new CollectionNotFound({ key: video.collectionKey })));
       const original = originalFileOf(yield* videoFiles.listForVideo(videoKey));
       const thumbnails = purpose === "retranscode" ? yield* videoThumbnails.listForVideo(videoKey) : [];
 
@@ -150,20 +152,20 @@ export class SubmitTranscode {
           });
         }
         const location = { bucket: original.bucketName, key: original.s3ObjectKey };
-        const stored = yield* Effect.mapError(this.ports.objectStore.head(location), fromStorage);
-        if (Option.isNone(stored)) {
-          return yield* Effect.fail<SubmissionProblem>({
+        const stored = yield* this.ports.objectStore.head(location).pipe(
+          Effect.mapError(fromStorage),
+          orFail((): SubmissionProblem => ({
             transient: false,
             reason: `the original file ${location.bucket}/${location.key} is missing`,
-          });
-        }
+          })),
+        );
         const request = transcodeRequestFor({
           video,
           collection,
           original: location,
           fromWatchBucket: payload.fromWatchBucket ?? false,
           retranscodeThumbnail: retranscodeNeedsThumbnail({
-            originalWrittenAt: stored.value.lastModified,
+            originalWrittenAt: stored.lastModified,
             thumbnailsWrittenAt: thumbnails.map((thumbnail) => thumbnail.updatedAt),
           }),
           buckets: this.settings.buckets,
@@ -216,7 +218,7 @@ export class SubmitTranscode {
           StatusConflict: () => Effect.succeed(superseded(videoKey, jobId)),
         }),
       );
-    });
+    }).pipe(Effect.withSpan("SubmitTranscode.run", { attributes: { videoKey } }));
   }
 
   /**

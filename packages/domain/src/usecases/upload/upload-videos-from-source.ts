@@ -80,7 +80,7 @@ export class UploadVideosFromSource {
         uploaded[hex] = video;
       }
       return uploaded;
-    });
+    }).pipe(Effect.withSpan("UploadVideosFromSource.run"));
   }
 
   /** The video, its original file and its ingest job, together or not at all. */

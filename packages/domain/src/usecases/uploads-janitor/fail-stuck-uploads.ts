@@ -78,7 +78,7 @@ export class FailStuckUploads {
         else report.failed.push({ videoKey: candidate.key, reason: verdict.reason });
       }
       return report;
-    });
+    }).pipe(Effect.withSpan("FailStuckUploads.run"));
   }
 
   private reapIfStuck(videoKey: VideoKey, cutoff: Date, owner: string): Effect.Effect<Verdict> {

@@ -1,4 +1,4 @@
-import { Effect, Option } from "effect";
+import { Effect } from "effect";
 import type { VideoKey } from "../../model/keys.js";
 import type { Video, VideoStatus } from "../../model/video.js";
 import type { NotificationOccurrence } from "../../policy/notifications.js";
@@ -9,7 +9,7 @@ import type { QueueFailure } from "../../ports/job-queue.js";
 import type { PersistenceFailure, RecordNotFound } from "../../ports/persistence-errors.js";
 import type { StatusChangeFields, StatusConflict } from "../../ports/video-repository.js";
 import type { DomainPorts } from "../domain-ports.js";
-import { VideoNotFound } from "../errors.js";
+import { VideoNotFound, orFail } from "../errors.js";
 
 export interface VideoEventOptions {
   /** What makes this change distinct for the email outbox; defaults to the time of the change. */
@@ -49,30 +49,33 @@ export class RecordVideoEvent {
     options: VideoEventOptions = {},
   ): Effect.Effect<RecordedVideoEvent, RecordVideoEventError> {
     const { videos, mailOutbox, jobs, unitOfWork, clock, ids } = this.ports;
-    return unitOfWork.transaction(
-      Effect.gen(function* () {
-        const current = yield* videos.findByKey(videoKey);
-        if (Option.isNone(current)) return yield* new VideoNotFound({ key: videoKey });
-        const from = current.value.status;
-        const to = yield* nextStatus(from, event);
-        const at = clock.now();
-        const video = yield* videos.compareAndSetStatus(videoKey, [from], to, at, options.fields);
-        const rule = notificationTemplateFor({ from, to });
-        if (rule === null) return { video, from, to, notified: false };
-        const occurrence = options.occurrence ?? { _tag: "StatusChangedAt", at };
-        const added = yield* mailOutbox.add({
-          id: ids.opaqueId(),
-          dedupeKey: notificationOutboxKey(videoKey, { from, to }, occurrence),
-          videoKey,
-          template: rule.template,
-          fromStatus: from,
-          toStatus: to,
-          createdAt: at,
-        });
-        if (added._tag === "Duplicate") return { video, from, to, notified: false };
-        yield* jobs.enqueue("mail.send", { outboxId: added.entry.id }, { singletonKey: added.entry.id });
-        return { video, from, to, notified: true };
-      }),
-    );
+    return unitOfWork
+      .transaction(
+        Effect.gen(function* () {
+          const current = yield* videos
+            .findByKey(videoKey)
+            .pipe(orFail(() => new VideoNotFound({ key: videoKey })));
+          const from = current.status;
+          const to = yield* nextStatus(from, event);
+          const at = clock.now();
+          const video = yield* videos.compareAndSetStatus(videoKey, [from], to, at, options.fields);
+          const rule = notificationTemplateFor({ from, to });
+          if (rule === null) return { video, from, to, notified: false };
+          const occurrence = options.occurrence ?? { _tag: "StatusChangedAt", at };
+          const added = yield* mailOutbox.add({
+            id: ids.opaqueId(),
+            dedupeKey: notificationOutboxKey(videoKey, { from, to }, occurrence),
+            videoKey,
+            template: rule.template,
+            fromStatus: from,
+            toStatus: to,
+            createdAt: at,
+          });
+          if (added._tag === "Duplicate") return { video, from, to, notified: false };
+          yield* jobs.enqueue("mail.send", { outboxId: added.entry.id }, { singletonKey: added.entry.id });
+          return { video, from, to, notified: true };
+        }),
+      )
+      .pipe(Effect.withSpan("RecordVideoEvent.run", { attributes: { videoKey, event } }));
   }
 }

@@ -42,6 +42,6 @@ export class DeleteVideo {
           return { storageDeletions: deletions.length };
         }),
       );
-    });
+    }).pipe(Effect.withSpan("DeleteVideo.run", { attributes: { videoKey: key } }));
   }
 }

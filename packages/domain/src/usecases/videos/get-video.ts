@@ -21,6 +21,6 @@ export class GetVideo {
   run(principal: Principal, key: string): Effect.Effect<VideoView, GetVideoError> {
     return Effect.flatMap(findVideoFor(this.ports.videos, principal, key, "view"), (details) =>
       videoViewFor(this.ports.cdnUrls, principal, details),
-    );
+    ).pipe(Effect.withSpan("GetVideo.run", { attributes: { videoKey: key } }));
   }
 }

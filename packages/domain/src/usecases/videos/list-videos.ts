@@ -58,6 +58,6 @@ export class ListVideos {
         videoViewFor(cdnUrls, principal, details),
       );
       return { ...found, items };
-    });
+    }).pipe(Effect.withSpan("ListVideos.run"));
   }
 }

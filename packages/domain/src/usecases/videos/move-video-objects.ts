@@ -1,4 +1,4 @@
-import { Duration, Effect, Option } from "effect";
+import { Chunk, Duration, Effect, Option, Stream } from "effect";
 import type { HexKey, VideoKey } from "../../model/keys.js";
 import { hexKey } from "../../model/keys.js";
 import type { KeySpace } from "../../model/storage-keys.js";
@@ -7,13 +7,8 @@ import { Encoding } from "../../model/video-file.js";
 import type { CdnInvalidationFailure } from "../../ports/cdn-invalidator.js";
 import type { QueueFailure } from "../../ports/job-queue.js";
 import type { LeaseFailure, LeaseHandle, LeaseLost } from "../../ports/lease.js";
-import type {
-  ListPage,
-  ObjectInfo,
-  ObjectLocation,
-  ObjectStore,
-  StorageFailure,
-} from "../../ports/object-store.js";
+import type { ObjectInfo, ObjectLocation, ObjectStore, StorageFailure } from "../../ports/object-store.js";
+import { objectsUnder } from "../../ports/object-store.js";
 import type { PersistenceFailure, RecordNotFound, UniqueViolation } from "../../ports/persistence-errors.js";
 import type { DomainPorts } from "../domain-ports.js";
 import type { DomainSettings } from "../settings.js";
@@ -83,39 +78,16 @@ const isUnder = (key: string, prefix: string): boolean => key.startsWith(`${pref
 const isNotOlder = (target: Date | null, source: Date | null): boolean =>
   target !== null && source !== null && target.getTime() >= source.getTime();
 
-/** Runs `each` on every object under a folder, a listed page at a time, renewing the lease per page. */
-const forEachObjectUnder = <E>(
-  objectStore: ObjectStore,
-  bucket: string,
-  prefix: string,
-  afterEachPage: Effect.Effect<void, E>,
-  each: (object: ObjectInfo) => Effect.Effect<void, E | StorageFailure>,
-): Effect.Effect<void, E | StorageFailure> =>
-  Effect.gen(function* () {
-    let cursor: string | null = null;
-    do {
-      const page: ListPage = yield* objectStore.list(bucket, `${prefix}/`, { cursor });
-      yield* Effect.forEach(page.objects, each, { discard: true });
-      cursor = page.nextCursor;
-      yield* afterEachPage;
-    } while (cursor !== null);
-  });
-
 /** When each object under a folder was last written. */
 const lastModifiedUnder = (
   objectStore: ObjectStore,
   bucket: string,
   prefix: string,
 ): Effect.Effect<ReadonlyMap<string, Date | null>, StorageFailure> =>
-  Effect.gen(function* () {
-    const found = new Map<string, Date | null>();
-    yield* forEachObjectUnder(objectStore, bucket, prefix, Effect.void, (object) =>
-      Effect.sync(() => {
-        found.set(object.key, object.lastModified);
-      }),
-    );
-    return found;
-  });
+  Effect.map(
+    Stream.runCollect(objectsUnder(objectStore, bucket, `${prefix}/`)),
+    (objects) => new Map(Chunk.map(objects, (object) => [object.key, object.lastModified] as const)),
+  );
 
 const otherSpace = (space: KeySpace): KeySpace => (space === "public" ? "restricted" : "public");
 
@@ -178,7 +150,7 @@ export class MoveVideoObjects {
         videoKey,
         Effect.suspend(() => renew),
       ).pipe(Effect.ensuring(Effect.suspend(() => Effect.ignore(lease.release(handle)))));
-    });
+    }).pipe(Effect.withSpan("MoveVideoObjects.run", { attributes: { videoKey } }));
   }
 
   private kinds(videoKey: VideoKey): ReadonlyArray<ServedKind> {
@@ -242,7 +214,7 @@ export class MoveVideoObjects {
       let copied = 0;
       for (const area of areas) {
         const existing = yield* lastModifiedUnder(objectStore, area.bucket, keyInSpace(area.prefix, space));
-        yield* forEachObjectUnder(objectStore, area.bucket, area.prefix, renewLease, (object) =>
+        const copy = (object: ObjectInfo) =>
           Effect.gen(function* () {
             const from = { bucket: area.bucket, key: object.key };
             const target = keyInSpace(object.key, space);
@@ -262,7 +234,10 @@ export class MoveVideoObjects {
               copied += 1;
               moved.push(from);
             }
-          }),
+          });
+        // A listed page at a time, renewing the lease after each one.
+        yield* Stream.runForEachChunk(objectsUnder(objectStore, area.bucket, `${area.prefix}/`), (page) =>
+          Effect.zipRight(Effect.forEach(page, copy, { discard: true }), renewLease),
         );
       }
 

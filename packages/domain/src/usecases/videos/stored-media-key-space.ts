@@ -2,7 +2,6 @@ import { Effect, Option } from "effect";
 import type { VideoKey } from "../../model/keys.js";
 import type { KeySpace } from "../../model/storage-keys.js";
 import { mediaKeySpaceOf } from "../../policy/media-key-space.js";
-import type { PersistenceFailure } from "../../ports/persistence-errors.js";
 import type { DomainPorts } from "../domain-ports.js";
 
 /**
@@ -11,14 +10,13 @@ import type { DomainPorts } from "../domain-ports.js";
  * are read because either can move the media: the video's flags, or a course linked to the
  * collection.
  */
-export const storedMediaKeySpace = (
+export const storedMediaKeySpace = Effect.fn("storedMediaKeySpace")(function* (
   ports: Pick<DomainPorts, "videos" | "collections">,
   videoKey: VideoKey,
-): Effect.Effect<Option.Option<KeySpace>, PersistenceFailure> =>
-  Effect.gen(function* () {
-    const video = yield* ports.videos.findByKey(videoKey);
-    if (Option.isNone(video)) return Option.none();
-    const collection = yield* ports.collections.findByKey(video.value.collectionKey);
-    if (Option.isNone(collection)) return Option.none();
-    return Option.some(mediaKeySpaceOf(video.value, collection.value));
-  });
+) {
+  const video = yield* ports.videos.findByKey(videoKey);
+  if (Option.isNone(video)) return Option.none<KeySpace>();
+  const collection = yield* ports.collections.findByKey(video.value.collectionKey);
+  if (Option.isNone(collection)) return Option.none<KeySpace>();
+  return Option.some(mediaKeySpaceOf(video.value, collection.value));
+});

@@ -11,7 +11,7 @@ import type { PersistenceFailure, RecordNotFound } from "../../ports/persistence
 import { checkGroupsExist } from "../collections/access-group-lists.js";
 import type { DomainPorts } from "../domain-ports.js";
 import type { Forbidden, InvalidInput } from "../errors.js";
-import { VideoNotFound } from "../errors.js";
+import { VideoNotFound, orFail } from "../errors.js";
 import { validateInput } from "../validate-input.js";
 import { findVideoFor } from "./video-access.js";
 import type { VideoView } from "./video-view.js";
@@ -106,9 +106,9 @@ export class UpdateVideo {
           const at = clock.now();
           // Read again inside the unit of work so that what the pipeline wrote meanwhile
           // (duration, status) is kept and the comparisons below see the latest values.
-          const fresh = yield* videos.findByKey(videoKey);
-          if (Option.isNone(fresh)) return yield* new VideoNotFound({ key: videoKey });
-          const before = fresh.value;
+          const before = yield* videos
+            .findByKey(videoKey)
+            .pipe(orFail(() => new VideoNotFound({ key: videoKey })));
           const collection = Option.getOrElse(
             yield* collections.findByKey(before.collectionKey),
             () => current.collection,
@@ -127,6 +127,6 @@ export class UpdateVideo {
       );
       const updated = yield* findVideoFor(videos, principal, videoKey, "view");
       return yield* videoViewFor(cdnUrls, principal, updated);
-    });
+    }).pipe(Effect.withSpan("UpdateVideo.run", { attributes: { videoKey: key } }));
   }
 }

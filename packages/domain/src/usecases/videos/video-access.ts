@@ -1,10 +1,9 @@
-import { Effect, Either, Option } from "effect";
+import { Effect, Either } from "effect";
 import { parseVideoKey } from "../../model/keys.js";
 import type { Principal } from "../../model/user.js";
 import { canEditVideo, canViewVideo } from "../../policy/access.js";
-import type { PersistenceFailure } from "../../ports/persistence-errors.js";
-import type { VideoDetails, VideoRepository } from "../../ports/video-repository.js";
-import { Forbidden, VideoNotFound } from "../errors.js";
+import type { VideoRepository } from "../../ports/video-repository.js";
+import { Forbidden, VideoNotFound, orFail } from "../errors.js";
 
 /** Viewing a video, or changing it (and its thumbnail and subtitles). */
 export type VideoNeed = "view" | "edit";
@@ -24,26 +23,25 @@ export const videoHiddenFrom = (principal: Principal, key: string): VideoNotFoun
  * Loads a video with its files, thumbnails and subtitles when `principal` may do what `need`
  * says with it. The key may be hex or dashed; one that is neither is simply not found.
  */
-export const findVideoFor = (
+export const findVideoFor = Effect.fn("findVideoFor")(function* (
   videos: VideoRepository,
   principal: Principal,
   key: string,
   need: VideoNeed,
-): Effect.Effect<VideoDetails, VideoNotFound | Forbidden | PersistenceFailure> =>
-  Effect.gen(function* () {
-    const parsed = parseVideoKey(key);
-    if (Either.isLeft(parsed)) return yield* new VideoNotFound({ key });
-    const found = yield* videos.findDetailsByKey(parsed.right);
-    if (Option.isNone(found)) return yield* new VideoNotFound({ key: parsed.right });
-    const details = found.value;
-    if (!canViewVideo(principal, details.video, details.collection)) {
-      return yield* videoHiddenFrom(principal, parsed.right);
-    }
-    if (need === "edit" && !canEditVideo(principal, details.collection)) {
-      return yield* new Forbidden({
-        reason: "only admins of the video's collection may change it",
-        signInRequired: principal._tag === "Anonymous",
-      });
-    }
-    return details;
-  });
+) {
+  const parsed = parseVideoKey(key);
+  if (Either.isLeft(parsed)) return yield* new VideoNotFound({ key });
+  const details = yield* videos
+    .findDetailsByKey(parsed.right)
+    .pipe(orFail(() => new VideoNotFound({ key: parsed.right })));
+  if (!canViewVideo(principal, details.video, details.collection)) {
+    return yield* videoHiddenFrom(principal, parsed.right);
+  }
+  if (need === "edit" && !canEditVideo(principal, details.collection)) {
+    return yield* new Forbidden({
+      reason: "only admins of the video's collection may change it",
+      signInRequired: principal._tag === "Anonymous",
+    });
+  }
+  return details;
+});

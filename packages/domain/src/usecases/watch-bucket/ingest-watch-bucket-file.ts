@@ -19,6 +19,7 @@ import type {
   WatchBucketSource,
 } from "../../ports/watch-bucket-claim-repository.js";
 import type { DomainPorts } from "../domain-ports.js";
+import { orFail } from "../errors.js";
 import type { DomainSettings } from "../settings.js";
 
 /** What happened to the watch-bucket source after its video was made. */
@@ -197,7 +198,7 @@ export class IngestWatchBucketFile {
         claim = retaken.value;
       }
       return yield* this.ingestClaimed(source, claim.attempts);
-    });
+    }).pipe(Effect.withSpan("IngestWatchBucketFile.run", { attributes: { objectKey: key } }));
   }
 
   private ingestClaimed(
@@ -255,21 +256,17 @@ export class IngestWatchBucketFile {
 
   private lectureCaptureUser(): Effect.Effect<User, FileNotIngested> {
     const username = this.settings.lectureCaptureUsername;
-    return Effect.flatMap(
+    return this.ports.users.findByUsername(username).pipe(
       Effect.mapError(
-        this.ports.users.findByUsername(username),
         (error) =>
           new FileNotIngested({ reason: `looking up the lecture-capture user failed: ${error.message}` }),
       ),
-      Option.match({
-        onNone: () =>
-          Effect.fail(
-            new FileNotIngested({
-              reason: `the lecture-capture user '${username}' (LECTURE_CAPTURE_USER) does not exist; it is created when that user first signs in`,
-            }),
-          ),
-        onSome: (user) => Effect.succeed(user),
-      }),
+      orFail(
+        () =>
+          new FileNotIngested({
+            reason: `the lecture-capture user '${username}' (LECTURE_CAPTURE_USER) does not exist; it is created when that user first signs in`,
+          }),
+      ),
     );
   }
 

@@ -1,7 +1,8 @@
-import { Effect } from "effect";
+import { Effect, Stream } from "effect";
 import type { Duration } from "effect";
 import type { LeaseFailure, LeaseHandle } from "../../ports/lease.js";
-import type { ListPage, StorageFailure } from "../../ports/object-store.js";
+import type { ObjectInfo, StorageFailure } from "../../ports/object-store.js";
+import { objectsUnder } from "../../ports/object-store.js";
 import type { DomainPorts } from "../domain-ports.js";
 import type {
   WatchBucketFilePorts,
@@ -66,7 +67,7 @@ export class PollWatchBucket {
       // The lease is released however the poll ends; a failed release only delays the next
       // poll until the lease expires.
       return yield* Effect.ensuring(this.pollHolding(handle), Effect.ignore(lease.release(handle)));
-    });
+    }).pipe(Effect.withSpan("PollWatchBucket.run"));
   }
 
   private pollHolding(handle: LeaseHandle): Effect.Effect<WatchBucketPollResult, StorageFailure> {
@@ -76,19 +77,16 @@ export class PollWatchBucket {
       const startedAt = clock.now();
       const outcomes: Array<WatchFileOutcome> = [];
       let current = handle;
-      let cursor: string | null = null;
-      do {
-        const page: ListPage = yield* objectStore.list(watchBucket, "", { cursor, limit: LISTING_PAGE_SIZE });
-        for (const object of page.objects) {
+      let stoppedEarly: string | null = null;
+      // Ingests one file; false once the lease is lost, which ends the poll.
+      const pollFile = (object: ObjectInfo) =>
+        Effect.gen(this, function* () {
           // Only a recording can take long (its copy); the lease is renewed before each one.
           if (triageWatchKey(this.settings.watchBucketArchivePrefix, object.key) === "Recording") {
             const renewed = yield* Effect.either(lease.renew(current, WATCH_BUCKET_POLL_LEASE_TTL));
             if (renewed._tag === "Left") {
-              return {
-                _tag: "Polled",
-                outcomes,
-                stoppedEarly: `the poll lease was lost: ${renewed.left.message}`,
-              };
+              stoppedEarly = `the poll lease was lost: ${renewed.left.message}`;
+              return false;
             }
             current = renewed.right;
           }
@@ -101,10 +99,13 @@ export class PollWatchBucket {
             }),
           );
           if (outcome !== undefined) outcomes.push(outcome);
-        }
-        cursor = page.nextCursor;
-      } while (cursor !== null);
-      return { _tag: "Polled", outcomes, stoppedEarly: null };
+          return true;
+        });
+      yield* Stream.runForEachWhile(
+        objectsUnder(objectStore, watchBucket, "", { limit: LISTING_PAGE_SIZE }),
+        pollFile,
+      );
+      return { _tag: "Polled", outcomes, stoppedEarly };
     });
   }
 }
