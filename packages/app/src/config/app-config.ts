@@ -1,0 +1,86 @@
+import type {
+  AwsClientSettings,
+  CloudFrontInvalidatorSettings,
+  CloudFrontUrlsSettings,
+  MediaConvertClientSettings,
+  MediaConvertEventSettings,
+  MediaConvertJobSettings,
+  S3ClientSettings,
+  S3ObjectStoreSettingsInput,
+  SnsMessageVerifierSettings,
+} from "@ovs/adapters-aws";
+import type { EdxvalVideoApiSettingsInput } from "@ovs/adapters-edx";
+import type {
+  DropboxVideoSourceSettingsInput,
+  KeycloakGroupDirectorySettingsInput,
+  KeycloakSignInSettingsInput,
+  MailgunMailerSettingsInput,
+  UrlVideoSourceSettingsInput,
+} from "@ovs/adapters-http";
+import type { DomainSettings } from "@ovs/domain";
+import type { Duration, Redacted } from "effect";
+import type { ConfigVariable } from "./env-reader.js";
+
+/** `OVS_PROFILE`: which adapters serve the ports (docs/architecture.md §4). */
+export const PROFILES = ["local", "aws", "test"] as const;
+export type Profile = (typeof PROFILES)[number];
+
+export interface SessionConfig {
+  /** `OVS_SESSION_IDLE_SECONDS`: a session not used for this long ends. */
+  readonly idleLifetime: Duration.Duration;
+  /** `OVS_SESSION_ABSOLUTE_SECONDS`: a session ends this long after sign-in, however much it is used. */
+  readonly absoluteLifetime: Duration.Duration;
+}
+
+/** The SDK clients' settings; CloudFront's API lives in us-east-1 whatever the region. */
+export interface AwsClientsConfig {
+  readonly s3: S3ClientSettings;
+  readonly mediaConvert: MediaConvertClientSettings;
+  readonly cloudFront: Omit<AwsClientSettings, "region">;
+}
+
+/**
+ * The settings of every adapter of the `aws` profile, each in the form its constructor or
+ * `make…Settings` takes. Runtime collaborators (clocks, fetchers) are the composition's to add.
+ */
+export interface AwsAdaptersConfig {
+  readonly clients: AwsClientsConfig;
+  readonly s3ObjectStore: S3ObjectStoreSettingsInput;
+  readonly mediaConvert: MediaConvertJobSettings;
+  readonly mediaConvertEvents: MediaConvertEventSettings;
+  readonly cloudFrontUrls: Omit<CloudFrontUrlsSettings, "clock">;
+  readonly cloudFrontInvalidator: CloudFrontInvalidatorSettings;
+  readonly snsVerifier: Pick<SnsMessageVerifierSettings, "region" | "topicArn">;
+  /** `OVS_TRANSCODE_WEBHOOK_SECRET`: the shared secret a raw EventBridge body must carry (docs/architecture.md §6.1). */
+  readonly transcodeWebhookSecret: Redacted.Redacted<string>;
+  readonly dropbox: DropboxVideoSourceSettingsInput;
+  readonly urlSource: UrlVideoSourceSettingsInput;
+  readonly keycloakSignIn: KeycloakSignInSettingsInput;
+  readonly keycloakGroups: KeycloakGroupDirectorySettingsInput;
+  readonly mailgun: MailgunMailerSettingsInput;
+  readonly edx: EdxvalVideoApiSettingsInput;
+}
+
+interface CommonConfig {
+  /** `PORT`: where the HTTP server listens. */
+  readonly port: number;
+  /** `ODL_VIDEO_BASE_URL`: the public address, without a trailing slash. */
+  readonly baseUrl: string;
+  /** `OVS_SECRET_KEY`: signs sessions and CSRF tokens. */
+  readonly secretKey: Redacted.Redacted<string>;
+  /** `OVS_DATA_DIR`: the local profile's database and storage live under it. */
+  readonly dataDir: string;
+  /** `DATABASE_URL`: a Postgres server; null means PGlite under `dataDir`. Redacted: it may hold a password. */
+  readonly databaseUrl: Redacted.Redacted<string> | null;
+  /** `OVS_MAX_UPLOAD_BYTES`: the largest video accepted by direct upload. */
+  readonly maxUploadBytes: number;
+  readonly session: SessionConfig;
+  readonly domain: DomainSettings;
+  /** Every variable read, in report order, with where its value came from; secrets masked. */
+  readonly variables: ReadonlyArray<ConfigVariable>;
+}
+
+/** What the program runs with, read once at start and valid throughout (docs/architecture.md §4). */
+export type AppConfig =
+  | (CommonConfig & { readonly profile: "aws"; readonly aws: AwsAdaptersConfig })
+  | (CommonConfig & { readonly profile: "local" | "test"; readonly aws: null });
