@@ -119,18 +119,20 @@ const statusOf = async (ports, key) => {
   const boss = await startPgBoss(database);
   const clock = new SystemClock();
   const objectStore = new InMemoryObjectStore({ clock });
+  const ids = new RandomIdGenerator();
   const ports = {
     ...makePostgresAdapters(database, boss),
     objectStore,
     videoSource: new InMemoryVideoSource(),
-    transcoder: new InMemoryTranscoder(objectStore),
+    // Encode jobs stay in the database across runs, so job ids must never repeat.
+    transcoder: new InMemoryTranscoder(objectStore, { ids }),
     cdnUrls: new InMemoryCdnUrls({ clock }),
     cdnInvalidator: new InMemoryCdnInvalidator(),
     groupDirectory: new InMemoryGroupDirectory(),
     mailer: new InMemoryMailer(clock),
     edxVideoApi: new InMemoryEdxVideoApi(),
     clock,
-    ids: new RandomIdGenerator(),
+    ids,
   };
   const workers = await startWorkers(boss, makeJobHandlers(ports, settings), { pollingIntervalSeconds: 0.5 });
   try {

@@ -62,11 +62,12 @@ export const makeInMemoryHarness = (options: InMemoryHarnessOptions = {}): InMem
   const database = new InMemoryDatabase();
   const clock = options.realTime === true ? InMemoryClock.realTime() : new InMemoryClock(options.now);
   const objectStore = new InMemoryObjectStore({ clock });
+  const ids = options.ids === "random" ? new RandomIdGenerator() : new InMemoryIdGenerator();
   const adapters: InMemoryPorts = {
     ...makeInMemoryRepositories(database, clock),
     objectStore,
     videoSource: new InMemoryVideoSource(),
-    transcoder: new InMemoryTranscoder(objectStore),
+    transcoder: new InMemoryTranscoder(objectStore, options.ids === "random" ? { ids } : {}),
     cdnUrls: new InMemoryCdnUrls(
       options.cdnHost === undefined ? { clock } : { clock, host: options.cdnHost },
     ),
@@ -76,7 +77,7 @@ export const makeInMemoryHarness = (options: InMemoryHarnessOptions = {}): InMem
     edxVideoApi: new InMemoryEdxVideoApi(),
     lease: new InMemoryLease(clock),
     clock,
-    ids: options.ids === "random" ? new RandomIdGenerator() : new InMemoryIdGenerator(),
+    ids,
   };
   return { ...adapters, database, ports: adapters, dispose: () => Promise.resolve() };
 };

@@ -309,6 +309,15 @@ describe("InMemoryVideoSource", () => {
 });
 
 describe("InMemoryTranscoder", () => {
+  it("numbers jobs from 1 by default, and takes ids that never repeat across instances when given a generator", async () => {
+    expect((await run(new InMemoryTranscoder().submit(aTranscodeRequest()))).jobId).toBe("in-memory-job-1");
+    const ids = new RandomIdGenerator();
+    const first = await run(new InMemoryTranscoder(undefined, { ids }).submit(aTranscodeRequest()));
+    const second = await run(new InMemoryTranscoder(undefined, { ids }).submit(aTranscodeRequest()));
+    expect(first.jobId).toMatch(/^in-memory-job-[0-9a-f-]{36}$/);
+    expect(second.jobId).not.toBe(first.jobId);
+  });
+
   it("completes a job with the upstream output names and writes the outputs into the store", async () => {
     const store = new InMemoryObjectStore();
     const transcoder = new InMemoryTranscoder(store);

@@ -6,6 +6,7 @@ import type { User } from "../../model/user.js";
 import type { Video } from "../../model/video.js";
 import type { VideoFile, VideoSubtitle, VideoThumbnail } from "../../model/video-file.js";
 import type { YouTubeVideo } from "../../model/youtube-video.js";
+import type { ApiToken } from "../../ports/api-token-repository.js";
 import type { JobPayloads, QueueName } from "../../ports/job-queue.js";
 import type { EdxPostRecord } from "../../ports/edx-post-record-repository.js";
 import type { OutboxEntry } from "../../ports/mail-outbox-repository.js";
@@ -47,6 +48,8 @@ export interface Tables {
   readonly watchBucketClaims: Map<string, WatchBucketClaim>;
   /** `<video key>|<endpoint id>`. */
   readonly edxPostRecords: Map<string, EdxPostRecord>;
+  /** Keyed by token id; users are never deleted here, so nothing cascades to them. */
+  readonly apiTokens: Map<string, ApiToken>;
   /** Insertion counter per row, used as the row-order tie-breaker the real database has. */
   readonly rowOrder: Map<string, number>;
 }
@@ -67,6 +70,7 @@ const emptyTables = (): Tables => ({
   mailOutbox: new Map(),
   watchBucketClaims: new Map(),
   edxPostRecords: new Map(),
+  apiTokens: new Map(),
   rowOrder: new Map(),
 });
 

@@ -1,5 +1,6 @@
 import type { Clock } from "../../ports/clock.js";
 import { InMemoryAccessGroupRepository } from "./in-memory-access-group-repository.js";
+import { InMemoryApiTokenRepository } from "./in-memory-api-token-repository.js";
 import { InMemoryCollectionRepository } from "./in-memory-collection-repository.js";
 import type { InMemoryDatabase } from "./in-memory-database.js";
 import { InMemoryEdxEndpointRepository } from "./in-memory-edx-endpoint-repository.js";
@@ -31,6 +32,7 @@ export interface InMemoryRepositories {
   readonly mailOutbox: InMemoryMailOutboxRepository;
   readonly watchBucketClaims: InMemoryWatchBucketClaimRepository;
   readonly edxPostRecords: InMemoryEdxPostRecordRepository;
+  readonly apiTokens: InMemoryApiTokenRepository;
   readonly unitOfWork: InMemoryUnitOfWork;
   /** Jobs live in the same tables, so they commit and roll back with the data. */
   readonly jobs: InMemoryJobQueue;
@@ -50,6 +52,7 @@ export const makeInMemoryRepositories = (database: InMemoryDatabase, clock: Cloc
   mailOutbox: new InMemoryMailOutboxRepository(database),
   watchBucketClaims: new InMemoryWatchBucketClaimRepository(database),
   edxPostRecords: new InMemoryEdxPostRecordRepository(database),
+  apiTokens: new InMemoryApiTokenRepository(database),
   unitOfWork: new InMemoryUnitOfWork(database),
   jobs: new InMemoryJobQueue(database, clock),
 });

@@ -1,5 +1,6 @@
 import { Effect } from "effect";
 import { THUMBNAIL_NAME, TRANSCODE_OUTPUT_NAMES } from "../../model/storage-keys.js";
+import type { IdGenerator } from "../../ports/id-generator.js";
 import type { ObjectLocation } from "../../ports/object-store.js";
 import type {
   JobDescription,
@@ -62,7 +63,14 @@ export class InMemoryTranscoder implements Transcoder {
   private readonly scriptedFailures: Array<ScriptedFailure> = [];
   private sequence = 0;
 
-  constructor(private readonly outputStore?: InMemoryObjectStore) {}
+  /**
+   * Job ids count up from 1 by default, so tests can predict them; pass `ids` when jobs outlive the
+   * process (a database that keeps encode jobs across runs), so ids never repeat.
+   */
+  constructor(
+    private readonly outputStore?: InMemoryObjectStore,
+    private readonly options: { readonly ids?: IdGenerator } = {},
+  ) {}
 
   /** Every accepted submission, oldest first. */
   get submissions(): ReadonlyArray<SubmittedTranscode> {
@@ -152,7 +160,7 @@ export class InMemoryTranscoder implements Transcoder {
       const failure = this.takeScripted("submit");
       if (failure !== undefined) return Effect.fail(failure);
       this.sequence += 1;
-      const jobId = `in-memory-job-${this.sequence}`;
+      const jobId = `in-memory-job-${this.options.ids?.opaqueId() ?? this.sequence}`;
       this.jobs.set(jobId, { request, state: "Submitted", outcome: null });
       this.submitted.push({ jobId, request });
       return Effect.succeed({ jobId });
