@@ -28,11 +28,14 @@ const UNIQUE_CONSTRAINTS: Readonly<Record<string, { readonly entity: EntityName;
     youtube_videos_pkey: { entity: "YouTubeVideo", field: "videoKey" },
     mail_outbox_pkey: { entity: "MailOutboxEntry", field: "id" },
     mail_outbox_dedupe_key_unique: { entity: "MailOutboxEntry", field: "dedupeKey" },
+    api_tokens_pkey: { entity: "ApiToken", field: "id" },
+    api_tokens_token_hash_unique: { entity: "ApiToken", field: "tokenHash" },
   };
 
 /** Foreign keys by the column that refers: the entity that must exist. */
 const REFERENCED_ENTITY: Readonly<Record<string, EntityName>> = {
   owner_id: "User",
+  user_id: "User",
   collection_key: "Collection",
   video_key: "Video",
   group_name: "AccessGroup",

@@ -4,6 +4,7 @@ import { PgBossJobQueue } from "./pg-boss-job-queue.js";
 import { PostgresLease } from "./postgres-lease.js";
 import { PostgresUnitOfWork } from "./postgres-unit-of-work.js";
 import { PostgresAccessGroupRepository } from "./repositories/postgres-access-group-repository.js";
+import { PostgresApiTokenRepository } from "./repositories/postgres-api-token-repository.js";
 import { PostgresCollectionRepository } from "./repositories/postgres-collection-repository.js";
 import { PostgresEdxEndpointRepository } from "./repositories/postgres-edx-endpoint-repository.js";
 import { PostgresEdxPostRecordRepository } from "./repositories/postgres-edx-post-record-repository.js";
@@ -35,6 +36,7 @@ export const makePostgresAdapters = (database: Database, boss: PgBoss) => {
     mailOutbox: new PostgresMailOutboxRepository(sql),
     watchBucketClaims: new PostgresWatchBucketClaimRepository(sql),
     edxPostRecords: new PostgresEdxPostRecordRepository(sql),
+    apiTokens: new PostgresApiTokenRepository(sql),
     unitOfWork: new PostgresUnitOfWork(sql),
     jobs: new PgBossJobQueue(boss, database),
     lease: new PostgresLease(sql),

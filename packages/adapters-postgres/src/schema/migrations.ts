@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import * as apiTokensSchema from "./api-tokens-schema.js";
 import * as initialSchema from "./initial-schema.js";
 
 interface Migration {
@@ -11,7 +12,10 @@ interface Migration {
  * The migrations in order, imported statically: knex's file loader resolves paths at run time,
  * which breaks between tsx, vitest and compiled JS; a list of modules works the same everywhere.
  */
-const MIGRATIONS: ReadonlyArray<Migration> = [{ name: "0001_initial_schema", ...initialSchema }];
+const MIGRATIONS: ReadonlyArray<Migration> = [
+  { name: "0001_initial_schema", ...initialSchema },
+  { name: "0002_api_tokens", ...apiTokensSchema },
+];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
   getMigrations: () => Promise.resolve([...MIGRATIONS]),

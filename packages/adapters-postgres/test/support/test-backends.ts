@@ -35,6 +35,7 @@ export interface TestBackend {
 }
 
 const TABLES = [
+  "api_tokens",
   "leases",
   "watch_bucket_claims",
   "mail_outbox",

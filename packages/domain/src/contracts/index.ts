@@ -8,6 +8,7 @@
 // Persistence ports, over one store
 export type { MakeRepositories, RepositoryContractSubject } from "./repository-contract-subject.js";
 export { describeRepositoryContracts } from "./repository-contracts.js";
+export { describeApiTokenRepositoryContract } from "./api-token-repository-contract.js";
 export { describeAccessGroupRepositoryContract } from "./access-group-repository-contract.js";
 export { describeCollectionRepositoryContract } from "./collection-repository-contract.js";
 export { describeEdxEndpointRepositoryContract } from "./edx-endpoint-repository-contract.js";

@@ -1,4 +1,5 @@
 import type { AccessGroupRepository } from "../ports/access-group-repository.js";
+import type { ApiTokenRepository } from "../ports/api-token-repository.js";
 import type { CollectionRepository } from "../ports/collection-repository.js";
 import type { EdxEndpointRepository } from "../ports/edx-endpoint-repository.js";
 import type { EdxPostRecordRepository } from "../ports/edx-post-record-repository.js";
@@ -35,6 +36,8 @@ export interface RepositoryContractSubject {
   readonly watchBucketClaims: WatchBucketClaimRepository;
   /** Records reference videos and endpoints with `ON DELETE CASCADE`. */
   readonly edxPostRecords: EdxPostRecordRepository;
+  /** Tokens reference users with `ON DELETE CASCADE`. */
+  readonly apiTokens: ApiTokenRepository;
   readonly unitOfWork: UnitOfWork;
   /** The job queue whose jobs commit and roll back with the unit of work. */
   readonly jobs: JobQueue;

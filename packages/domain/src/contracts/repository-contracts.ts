@@ -1,4 +1,5 @@
 import { describeAccessGroupRepositoryContract } from "./access-group-repository-contract.js";
+import { describeApiTokenRepositoryContract } from "./api-token-repository-contract.js";
 import { describeCollectionRepositoryContract } from "./collection-repository-contract.js";
 import { describeEdxEndpointRepositoryContract } from "./edx-endpoint-repository-contract.js";
 import { describeEdxPostRecordRepositoryContract } from "./edx-post-record-repository-contract.js";
@@ -33,6 +34,7 @@ export const describeRepositoryContracts = (name: string, make: MakeRepositories
   describeMailOutboxRepositoryContract(name, make);
   describeWatchBucketClaimRepositoryContract(name, make);
   describeEdxPostRecordRepositoryContract(name, make);
+  describeApiTokenRepositoryContract(name, make);
   describeUnitOfWorkContract(name, make);
   describeVideoVisibilityContract(name, make);
 };

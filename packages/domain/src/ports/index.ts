@@ -1,6 +1,8 @@
 // The ports: one interface and its token per file, with the errors their adapters fail with.
 // Listed name by name: what an embedder needs, not every helper.
 export { AccessGroupRepository } from "./access-group-repository.js";
+export { ApiTokenRepository } from "./api-token-repository.js";
+export type { ApiToken, NewApiToken } from "./api-token-repository.js";
 export { CdnInvalidationFailure, CdnInvalidator } from "./cdn-invalidator.js";
 export { CdnSigningFailure, CdnUrls, withSignedAccess } from "./cdn-urls.js";
 export type { SignedAccess } from "./cdn-urls.js";

@@ -13,7 +13,8 @@ export type EntityName =
   | "CollectionEdxEndpoint"
   | "YouTubeVideo"
   | "User"
-  | "MailOutboxEntry";
+  | "MailOutboxEntry"
+  | "ApiToken";
 
 export class RecordNotFound extends Data.TaggedError("RecordNotFound")<{
   readonly entity: EntityName;

@@ -70,6 +70,7 @@ export type { Disposable } from "./fresh-subject.js";
 export { uniqueSuffix, withFreshSubject } from "./fresh-subject.js";
 
 // In-memory adapters, one per port
+export { InMemoryApiTokenRepository } from "./in-memory/in-memory-api-token-repository.js";
 export { InMemoryAccessGroupRepository } from "./in-memory/in-memory-access-group-repository.js";
 export type { RecordedInvalidation } from "./in-memory/in-memory-cdn-invalidator.js";
 export { InMemoryCdnInvalidator } from "./in-memory/in-memory-cdn-invalidator.js";

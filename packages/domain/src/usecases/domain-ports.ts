@@ -1,4 +1,5 @@
 import type { AccessGroupRepository } from "../ports/access-group-repository.js";
+import type { ApiTokenRepository } from "../ports/api-token-repository.js";
 import type { CdnInvalidator } from "../ports/cdn-invalidator.js";
 import type { CdnUrls } from "../ports/cdn-urls.js";
 import type { Clock } from "../ports/clock.js";
@@ -44,6 +45,7 @@ export interface DomainPorts {
   readonly mailOutbox: MailOutboxRepository;
   readonly watchBucketClaims: WatchBucketClaimRepository;
   readonly edxPostRecords: EdxPostRecordRepository;
+  readonly apiTokens: ApiTokenRepository;
   readonly unitOfWork: UnitOfWork;
   readonly jobs: JobQueue;
   readonly objectStore: ObjectStore;

@@ -96,6 +96,23 @@ export type {
   UploadedThumbnail,
   UploadThumbnailError,
 } from "./thumbnails/upload-thumbnail.js";
+export { ApiTokenNotFound, InvalidApiToken } from "./tokens/api-token-errors.js";
+export { API_TOKEN_PREFIX } from "./tokens/api-token-secret.js";
+export type { ApiTokenState, ApiTokenSummary } from "./tokens/api-token-summary.js";
+export { API_TOKEN_TOUCH_INTERVAL_MS, AuthenticateApiToken } from "./tokens/authenticate-api-token.js";
+export type { AuthenticateApiTokenError } from "./tokens/authenticate-api-token.js";
+export {
+  API_TOKEN_NAME_MAX_LENGTH,
+  DEFAULT_API_TOKEN_DAYS,
+  IssueApiToken,
+  IssueApiTokenRequest,
+  MAX_API_TOKEN_DAYS,
+} from "./tokens/issue-api-token.js";
+export type { IssueApiTokenError, IssuedApiToken } from "./tokens/issue-api-token.js";
+export { ListApiTokens } from "./tokens/list-api-tokens.js";
+export type { ListApiTokensError } from "./tokens/list-api-tokens.js";
+export { RevokeApiToken } from "./tokens/revoke-api-token.js";
+export type { RevokeApiTokenError } from "./tokens/revoke-api-token.js";
 export { ApplyTranscodeOutcome } from "./transcode/apply-transcode-outcome.js";
 export type {
   ApplyTranscodeOutcomeError,

@@ -27,4 +27,13 @@ describe("validating input", () => {
     const result = validateInput(Body, {});
     expect(Either.isLeft(result) && result.left.problems.map((problem) => problem.field)).toEqual(["title"]);
   });
+
+  it("refuses fields the schema does not have when asked to, naming each, and ignores them otherwise", () => {
+    const result = validateInput(Body, { title: "t", colour: "red", size: 3 }, { unknownFields: "refuse" });
+    expect(Either.isLeft(result) && result.left.problems).toEqual([
+      { field: "colour", message: "This field is not allowed." },
+      { field: "size", message: "This field is not allowed." },
+    ]);
+    expect(Either.isRight(validateInput(Body, { title: "t", colour: "red" }))).toBe(true);
+  });
 });

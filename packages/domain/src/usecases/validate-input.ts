@@ -21,16 +21,30 @@ const withoutNullAlternatives = (problems: ReadonlyArray<FieldProblem>): Readonl
 export const validateInput = <A, I>(
   schema: Schema.Schema<A, I>,
   input: unknown,
+  options: {
+    /**
+     * `refuse` for a request body whose fields are all the client's to choose: a misspelt field
+     * fails loudly instead of being dropped. Bodies that embed third-party objects (the Dropbox
+     * Chooser's entries) keep the default and ignore what they do not read.
+     */
+    readonly unknownFields?: "refuse" | "ignore";
+  } = {},
 ): Either.Either<A, InvalidInput> =>
   Either.mapLeft(
-    Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "ignore" })(input),
+    Schema.decodeUnknownEither(schema, {
+      errors: "all",
+      onExcessProperty: options.unknownFields === "refuse" ? "error" : "ignore",
+    })(input),
     (error) =>
       new InvalidInput({
         problems: withoutNullAlternatives(
           ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
             field: issue.path.map(String).join("."),
-            message: issue.message,
+            message: issue._tag === "Unexpected" ? UNKNOWN_FIELD : issue.message,
           })),
         ),
       }),
   );
+
+/** DRF's wording for a field the serializer does not have, when such fields are refused. */
+export const UNKNOWN_FIELD = "This field is not allowed.";

@@ -54,7 +54,7 @@ export class CreateCollection {
           signInRequired: false,
         });
       }
-      const input = yield* validateInput(CreateCollectionBody, body);
+      const input = yield* validateInput(CreateCollectionBody, body, { unknownFields: "refuse" });
       const viewLists = input.viewLists ?? [];
       const adminLists = input.adminLists ?? [];
       yield* checkGroupsExist(groupDirectory, [

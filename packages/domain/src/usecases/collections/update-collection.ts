@@ -99,7 +99,7 @@ export class UpdateCollection {
     return Effect.gen(function* () {
       const current = yield* findCollectionFor(collections, principal, key, "admin");
       const notFound = () => new CollectionNotFound({ key: current.key });
-      const input = yield* validateInput(UpdateCollectionBody, body);
+      const input = yield* validateInput(UpdateCollectionBody, body, { unknownFields: "refuse" });
       yield* checkGroupsExist(groupDirectory, [
         ...(input.viewLists === undefined ? [] : [{ field: "view_lists", names: input.viewLists }]),
         ...(input.adminLists === undefined ? [] : [{ field: "admin_lists", names: input.adminLists }]),
