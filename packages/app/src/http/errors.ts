@@ -166,6 +166,9 @@ const ANSWERS: Answers = {
   RecordNotFound: notFound,
   ObjectNotFound: notFound,
   UnknownEncodeJob: notFound,
+  ApiTokenNotFound: notFound,
+  // The same answer for unknown, expired and revoked tokens, so a caller learns nothing more.
+  InvalidApiToken: () => detail(401, "Invalid token."),
   // An anonymous caller gets the old API's 403 with DRF's sign-in text, not 401: the API
   // authenticates by session only, so there is no `WWW-Authenticate` challenge to send.
   Forbidden: (error) => detail(403, error.signInRequired ? SIGN_IN_REQUIRED : error.reason),

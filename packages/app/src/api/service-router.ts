@@ -1,0 +1,84 @@
+import Router from "@koa/router";
+import type { Duration } from "effect";
+import type { Context, Middleware } from "koa";
+import type { DomainPorts } from "@ovs/domain";
+import {
+  makeCsrfProtection,
+  makePrincipalMiddleware,
+  makeSessionCookie,
+  makeSignInRoutes,
+} from "../auth/index.js";
+import type { AuthenticateBearer, SecretKey, SignInFlow } from "../auth/index.js";
+import type { UseCases } from "../composition/use-cases.js";
+import { readJsonBody } from "../http/json-body.js";
+import { collectionsRoutes } from "./collections-routes.js";
+import { feedRoutes } from "./feed-routes.js";
+import { ingestRoutes } from "./ingest-routes.js";
+import { tokensRoutes } from "./tokens-routes.js";
+import { videosRoutes } from "./videos-routes.js";
+
+/** The largest JSON body any API route takes; uploads of media go through their own streamed routes. */
+export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface ServiceRouterOptions {
+  readonly useCases: UseCases;
+  readonly ports: Pick<DomainPorts, "users" | "clock">;
+  /** `ODL_VIDEO_BASE_URL`: every absolute link is built from it, never from request headers. */
+  readonly baseUrl: string;
+  readonly secretKey: SecretKey;
+  readonly session: {
+    readonly idleLifetime: Duration.DurationInput;
+    readonly absoluteLifetime: Duration.DurationInput;
+  };
+  /** Cookies without `Secure`: only the local profile, which is plain http on loopback. */
+  readonly insecureCookies: boolean;
+  /** The OIDC flow; without one, the sign-in routes are absent (an embedder authenticates its own way). */
+  readonly signIn?: SignInFlow;
+  readonly authenticateBearer: AuthenticateBearer;
+}
+
+/**
+ * Everything OVS serves, as one router an embedder mounts under a prefix: sessions, the principal
+ * (session or bearer token), CSRF on unsafe session requests, sign-in, and the JSON API.
+ */
+export const makeServiceRouter = (options: ServiceRouterOptions): Router => {
+  const sessions = makeSessionCookie({
+    secretKey: options.secretKey,
+    clock: options.ports.clock,
+    idleLifetime: options.session.idleLifetime,
+    absoluteLifetime: options.session.absoluteLifetime,
+    insecure: options.insecureCookies,
+  });
+  const csrf = makeCsrfProtection({ insecure: options.insecureCookies });
+  const readJson = (ctx: Context) => readJsonBody(ctx, JSON_BODY_LIMIT_BYTES);
+
+  const router = new Router();
+  router.use(sessions.middleware as Middleware);
+  router.use(
+    makePrincipalMiddleware(options.ports, {
+      authenticateBearer: options.authenticateBearer,
+      sessions,
+    }) as Middleware,
+  );
+  router.use(csrf.middleware as Middleware);
+  if (options.signIn !== undefined) {
+    const signIn = makeSignInRoutes(options.ports, {
+      signIn: options.signIn,
+      sessions,
+      csrf,
+      secretKey: options.secretKey,
+      insecure: options.insecureCookies,
+    });
+    router.use(signIn.routes() as Middleware, signIn.allowedMethods() as Middleware);
+  }
+  for (const routes of [
+    collectionsRoutes({ useCases: options.useCases, baseUrl: options.baseUrl, readJson }),
+    videosRoutes({ useCases: options.useCases, baseUrl: options.baseUrl, readJson }),
+    ingestRoutes({ useCases: options.useCases, readJson }),
+    feedRoutes({ useCases: options.useCases }),
+    tokensRoutes({ useCases: options.useCases, readJson }),
+  ]) {
+    router.use(routes.routes(), routes.allowedMethods());
+  }
+  return router;
+};
