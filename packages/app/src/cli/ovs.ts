@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+import { Either, Redacted } from "effect";
+import { Command, Option } from "commander";
+import { openPostgresDatabase } from "@ovs/adapters-postgres";
+import { describeConfig, readConfig } from "../config/index.js";
+import type { AppConfig } from "../config/index.js";
+import { serve } from "./serve.js";
+import type { Role } from "./serve.js";
+
+/** Reads the configuration or stops the program with one line per problem, naming the variable. */
+const configOrExit = (): AppConfig => {
+  const config = readConfig(process.env);
+  if (Either.isRight(config)) return config.right;
+  for (const problem of config.left.problems) process.stderr.write(`ovs: ${problem}\n`);
+  process.exit(2);
+};
+
+const program = new Command()
+  .name("ovs")
+  .description(
+    "OVS, the open video service: serve the API and the workers, migrate, check the configuration",
+  );
+
+program
+  .command("serve")
+  .description("serve the web API and work the queues (or one role of the two)")
+  .addOption(
+    new Option("--role <role>", "what this process does").choices(["web", "worker", "all"]).default("all"),
+  )
+  .action(async (options: { role: Role }) => {
+    await serve(configOrExit(), options.role);
+  });
+
+program
+  .command("migrate")
+  .description("bring the database to the latest schema (under a lock, so concurrent starts migrate once)")
+  .action(async () => {
+    const config = configOrExit();
+    if (config.databaseUrl === null) {
+      process.stderr.write(
+        "ovs: DATABASE_URL is not set: the embedded database migrates when the service starts\n",
+      );
+      process.exit(2);
+    }
+    const database = await openPostgresDatabase(Redacted.value(config.databaseUrl));
+    await database.close();
+    process.stdout.write("ovs: the database is at the latest schema\n");
+  });
+
+program
+  .command("config")
+  .description("configuration")
+  .command("check")
+  .description("print the effective configuration, secrets masked; exit non-zero when a setting is wrong")
+  .action(() => {
+    process.stdout.write(`${describeConfig(configOrExit())}\n`);
+  });
+
+await program.parseAsync(process.argv);
