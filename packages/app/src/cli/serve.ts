@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import { createOvs } from "../composition/create-ovs.js";
 import type { AppConfig } from "../config/index.js";
 import { makeKoaApp } from "../http/koa-app.js";
+import { writeOperatorTokenOnce } from "./operator-token.js";
 
 export type Role = "web" | "worker" | "all";
 
@@ -23,6 +24,8 @@ const errorReplacer = (_key: string, value: unknown) =>
  */
 export const serve = async (config: AppConfig, role: Role): Promise<void> => {
   const ovs = await createOvs({ config, logger: { error: log } });
+  const tokenFile = await writeOperatorTokenOnce(ovs, config.dataDir);
+  if (tokenFile !== null) log(`ovs: wrote an API token for the CLI to ${tokenFile}`);
   let server: Server | undefined;
   if (role !== "worker") {
     const cdnHost = config.aws === null ? [] : [`https://${config.aws.cloudFrontUrls.host}`];

@@ -1,4 +1,7 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -45,15 +48,23 @@ describe("ovs config check", () => {
 });
 
 describe("ovs serve", () => {
-  it("serves the API until SIGTERM, then stops cleanly", async () => {
+  it("serves the API with an operator token written for the CLI, until SIGTERM, then stops cleanly", async () => {
     const port = String(41_000 + Math.floor(Math.random() * 1000));
-    const run = ovs(["serve"], { OVS_PROFILE: "test", PORT: port });
+    const dataDir = mkdtempSync(join(tmpdir(), "ovs-cli-"));
+    const run = ovs(["serve"], { OVS_PROFILE: "test", PORT: port, OVS_DATA_DIR: dataDir });
     let answer: Response | undefined;
     for (let attempt = 0; attempt < 100 && answer === undefined; attempt += 1) {
       answer = await fetch(`http://127.0.0.1:${port}/api/v0/public/videos/`).catch(() => undefined);
       if (answer === undefined) await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(answer?.status).toBe(200);
+    const tokenFile = join(dataDir, "cli-token");
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    const token = readFileSync(tokenFile, "utf8").trim();
+    const tokens = await fetch(`http://127.0.0.1:${port}/api/v0/tokens/`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(tokens.status).toBe(200);
     run.child.kill("SIGTERM");
     expect(await run.exited).toBe(0);
     expect(run.output().stderr).toContain("ovs: stopped");
