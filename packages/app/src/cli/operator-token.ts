@@ -13,9 +13,17 @@ export const CLI_TOKEN_FILE = "cli-token";
  * `<dataDir>/cli-token`, readable by its owner only, so the CLI works without a browser sign-in.
  * A file already there is left alone: it is the operator's, and may hold a token they chose.
  */
-export const writeOperatorTokenOnce = async (ovs: Ovs, dataDir: string): Promise<string | null> => {
+export const writeOperatorTokenOnce = async (
+  ovs: Ovs,
+  dataDir: string,
+  options: {
+    /** The in-memory profile forgets its tokens at every stop, so its file is written anew each start. */
+    readonly replace?: boolean;
+  } = {},
+): Promise<string | null> => {
   const path = join(dataDir, CLI_TOKEN_FILE);
   await mkdir(dataDir, { recursive: true });
+  if (options.replace === true) await rm(path, { force: true });
   let file;
   try {
     file = await open(path, "wx", 0o600);

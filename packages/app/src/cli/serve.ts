@@ -24,7 +24,7 @@ const errorReplacer = (_key: string, value: unknown) =>
  */
 export const serve = async (config: AppConfig, role: Role): Promise<void> => {
   const ovs = await createOvs({ config, logger: { error: log } });
-  const tokenFile = await writeOperatorTokenOnce(ovs, config.dataDir);
+  const tokenFile = await writeOperatorTokenOnce(ovs, config.dataDir, { replace: config.profile === "test" });
   if (tokenFile !== null) log(`ovs: wrote an API token for the CLI to ${tokenFile}`);
   let server: Server | undefined;
   if (role !== "worker") {
