@@ -1,5 +1,5 @@
 import type { Clock, GroupDirectory, GroupMember, GroupMembership, GroupName } from "@ovs/domain";
-import { DirectoryFailure } from "@ovs/domain";
+import { DirectoryFailure, groupNamesFromPaths } from "@ovs/domain";
 import { Duration, Effect, Redacted, Schema } from "effect";
 import * as oidc from "openid-client";
 import { request } from "undici";
@@ -51,11 +51,13 @@ const MAX_CACHED_ENTRIES = 1000;
 interface KeycloakGroup {
   readonly id: string;
   readonly name: string;
+  readonly path?: string;
   readonly attributes?: Readonly<Record<string, ReadonlyArray<string>>>;
   readonly subGroups?: ReadonlyArray<KeycloakGroup>;
 }
 
 interface KeycloakUser {
+  readonly id?: string;
   readonly username?: string;
   readonly email?: string;
 }
@@ -94,7 +96,8 @@ const groupsNamed = (name: string, groups: ReadonlyArray<KeycloakGroup>): Readon
 /**
  * The Keycloak admin API as OVS's group directory (docs/upstream.md §8): a service-account
  * token by client credentials (shared and renewed before expiry), group existence by exact name
- * search, members and the `mail_list` attribute; a 401 renews the token and retries once; answers
+ * search, members and the `mail_list` attribute, a user's groups (by exact username; leaf names,
+ * as the sign-in reads them from the token's group paths); a 401 renews the token and retries once; answers
  * are cached for `cacheTtl` so a burst of checks costs one lookup. When two groups share a leaf
  * name, the one nearest the top wins (upstream matches by leaf name too). 5xx, 408, 429,
  * timeouts and transport errors are transient; anything else (a missing role: 403) is not.
@@ -142,6 +145,12 @@ export class KeycloakGroupDirectory implements GroupDirectory {
 
   membersOf(name: GroupName): Effect.Effect<GroupMembership, DirectoryFailure> {
     return this.run("membersOf", () => this.cached(`members:${name}`, () => this.membership(name)));
+  }
+
+  groupsOf(username: string): Effect.Effect<ReadonlyArray<GroupName>, DirectoryFailure> {
+    return this.run("groupsOf", () =>
+      this.cached(`user-groups:${username}`, () => this.userGroups(username)),
+    );
   }
 
   private run<A>(operation: string, work: () => Promise<A>): Effect.Effect<A, DirectoryFailure> {
@@ -211,6 +220,29 @@ export class KeycloakGroupDirectory implements GroupDirectory {
       if (users.length < MEMBERS_PAGE_SIZE) break;
     }
     return { members, isMailList: isMailList(group) };
+  }
+
+  private async userGroups(username: string): Promise<ReadonlyArray<GroupName>> {
+    const query = new URLSearchParams({ username, exact: "true", briefRepresentation: "true" });
+    const users = await this.adminGet<ReadonlyArray<KeycloakUser>>(`/users?${query.toString()}`);
+    // Keycloak keeps usernames in lower case and matches `exact` without regard to case.
+    const user = (Array.isArray(users) ? users : []).find(
+      (candidate) =>
+        typeof candidate.id === "string" && candidate.username?.toLowerCase() === username.toLowerCase(),
+    );
+    if (user?.id === undefined) return [];
+    const paths: Array<string> = [];
+    for (let first = 0; ; first += MEMBERS_PAGE_SIZE) {
+      const page = new URLSearchParams({ first: String(first), max: String(MEMBERS_PAGE_SIZE) });
+      const groups = await this.adminGet<ReadonlyArray<KeycloakGroup> | null>(
+        `/users/${encodeURIComponent(user.id)}/groups?${page.toString()}`,
+        { missingIsNull: true },
+      );
+      const found = Array.isArray(groups) ? groups : [];
+      for (const group of found) paths.push(group.path ?? `/${group.name}`);
+      if (found.length < MEMBERS_PAGE_SIZE) break;
+    }
+    return groupNamesFromPaths(paths);
   }
 
   /** GET on the admin API with the service account's token; a 401 renews it and retries once. */

@@ -167,6 +167,56 @@ describe("KeycloakGroupDirectory", () => {
     expect(keycloak.adminRequests.length).toBe(before + 6);
   });
 
+  it("reads a user's groups by exact username, nested ones by leaf name", async () => {
+    const directory = directoryFor(keycloak);
+    expect(await Effect.runPromise(directory.groupsOf("ada@example.edu"))).toEqual(["physics-admins"]);
+    expect(keycloak.adminRequests).toContain(
+      `/admin/realms/${REALM}/users?username=ada%40example.edu&exact=true&briefRepresentation=true`,
+    );
+    // Exact: a username that only contains another's is a different user.
+    expect(await Effect.runPromise(directory.groupsOf("ada"))).toEqual([]);
+    expect((await Effect.runPromise(directory.groupsOf("student7"))).includes(group("big-course"))).toBe(
+      true,
+    );
+  });
+
+  it("reads a user's groups with a renewed token after a 401, and classifies failures", async () => {
+    const directory = directoryFor(keycloak, { cacheTtl: Duration.zero });
+    await Effect.runPromise(directory.groupsOf("ada@example.edu"));
+    const tokensBefore = keycloak.tokenRequests;
+    keycloak.expireTokens();
+    expect(await Effect.runPromise(directory.groupsOf("ada@example.edu"))).toEqual(["physics-admins"]);
+    expect(keycloak.tokenRequests).toBe(tokensBefore + 1);
+    keycloak.scriptedStatuses.push(503);
+    expect(await failureOf(directory.groupsOf("ada@example.edu"))).toMatchObject({
+      operation: "groupsOf",
+      transient: true,
+    });
+    keycloak.scriptedStatuses.push(403);
+    expect(await failureOf(directory.groupsOf("ada@example.edu"))).toMatchObject({ transient: false });
+    keycloak.scriptedStatuses.push(401, 401);
+    expect(await failureOf(directory.groupsOf("ada@example.edu"))).toMatchObject({ transient: false });
+  });
+
+  it("caches a user's groups for the cache TTL", async () => {
+    let now = 0;
+    const directory = directoryFor(
+      keycloak,
+      { cacheTtl: Duration.seconds(30) },
+      { now: () => new Date(now) },
+    );
+    const before = keycloak.adminRequests.length;
+    await Promise.all([1, 2].map(() => Effect.runPromise(directory.groupsOf("ada@example.edu"))));
+    // One user search, one groups page.
+    expect(keycloak.adminRequests.length).toBe(before + 2);
+    now = 29_000;
+    await Effect.runPromise(directory.groupsOf("ada@example.edu"));
+    expect(keycloak.adminRequests.length).toBe(before + 2);
+    now = 31_000;
+    await Effect.runPromise(directory.groupsOf("ada@example.edu"));
+    expect(keycloak.adminRequests.length).toBe(before + 4);
+  });
+
   it("does not cache failures", async () => {
     const directory = directoryFor(keycloak, { cacheTtl: Duration.seconds(30) });
     keycloak.scriptedStatuses.push(503);

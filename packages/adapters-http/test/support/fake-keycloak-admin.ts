@@ -38,7 +38,8 @@ const hasClientCredentials = (authorization: string | undefined): boolean => {
 /**
  * A local server speaking the parts of Keycloak the group directory uses: the realm's token
  * endpoint (client credentials, Basic) and the admin API's group search (`search` + `exact`,
- * matches returned inside their ancestors' `subGroups`), group by id, and paged members.
+ * matches returned inside their ancestors' `subGroups`), group by id, paged members, user search
+ * (`username` + `exact`) and a user's paged groups (with their paths).
  */
 export class FakeKeycloakAdmin {
   tokenRequests = 0;
@@ -183,6 +184,35 @@ export class FakeKeycloakAdmin {
         const user = this.users.get(id);
         return { id, username: user?.username, email: user?.email, enabled: true };
       });
+      sendJson(response, 200, page);
+      return;
+    }
+    if (path === "/users") {
+      const username = (url.searchParams.get("username") ?? "").toLowerCase();
+      const exact = url.searchParams.get("exact") === "true";
+      const found = [...this.users.values()].filter((user) =>
+        exact ? user.username.toLowerCase() === username : user.username.toLowerCase().includes(username),
+      );
+      sendJson(
+        response,
+        200,
+        found.map((user) => ({ id: user.id, username: user.username, email: user.email, enabled: true })),
+      );
+      return;
+    }
+    const userGroups = /^\/users\/([^/]+)\/groups$/.exec(path);
+    if (userGroups !== null) {
+      const userId = decodeURIComponent(userGroups[1] ?? "");
+      if (!this.users.has(userId)) {
+        sendJson(response, 404, { error: "User not found" });
+        return;
+      }
+      const first = Number(url.searchParams.get("first") ?? "0");
+      const max = Number(url.searchParams.get("max") ?? "100");
+      const page = [...this.groups.values()]
+        .filter((group) => group.memberIds.includes(userId))
+        .slice(first, first + max)
+        .map((group) => ({ id: group.id, name: group.name, path: group.path }));
       sendJson(response, 200, page);
       return;
     }

@@ -12,7 +12,7 @@ import type { AppConfig } from "../config/index.js";
 import { openAwsProfile } from "./aws-profile.js";
 import type { OpenedProfile } from "./opened-profile.js";
 import { resolveDomainPorts } from "./port-tokens.js";
-import { promisedUseCases } from "./promised.js";
+import { promised, promisedUseCases } from "./promised.js";
 import type { PromisedUseCases } from "./promised.js";
 import { openTestProfile } from "./test-profile.js";
 import { makeUseCases } from "./use-cases.js";
@@ -62,21 +62,49 @@ const openProfile = async (
   }
 };
 
+/** How long a bearer's groups, read from the directory, are reused. */
+const BEARER_GROUPS_TTL_MS = 60_000;
+const MAX_CACHED_BEARER_GROUPS = 1000;
+
+/**
+ * The directory's groups of a user, reused for a minute (by the domain clock) so a token acts
+ * with its user's current groups without a directory lookup on every request. Failures are not kept.
+ */
+const bearerGroups = (ports: Pick<DomainPorts, "groupDirectory" | "clock">) => {
+  const cache = new Map<string, { readonly until: number; readonly groups: ReadonlyArray<string> }>();
+  return async (username: string): Promise<ReadonlyArray<string>> => {
+    const now = ports.clock.now().getTime();
+    const hit = cache.get(username);
+    if (hit !== undefined && now < hit.until) return hit.groups;
+    const groups = await promised(ports.groupDirectory.groupsOf(username));
+    if (cache.size >= MAX_CACHED_BEARER_GROUPS) {
+      for (const [key, entry] of cache) if (entry.until <= now) cache.delete(key);
+      if (cache.size >= MAX_CACHED_BEARER_GROUPS) cache.delete(cache.keys().next().value ?? "");
+    }
+    cache.set(username, { until: now + BEARER_GROUPS_TTL_MS, groups });
+    return groups;
+  };
+};
+
 /**
  * OVS's own API tokens. An unknown, expired or revoked token is no identity (the principal
- * middleware answers 401); a database fault propagates as one.
- * The token acts as its user; the user's groups are not yet read from the directory, so a
- * bearer request sees what the user's role flags and ownership allow, not their view lists.
+ * middleware answers 401); a database or directory fault propagates as one (503 when passing).
+ * The token acts as its user with the user's groups from the group directory, read again at
+ * most a minute later, so view and admin lists apply to bearer requests as to sessions.
  */
-const apiTokenBearer =
-  (useCases: UseCases): AuthenticateBearer =>
-  async (token) => {
+const apiTokenBearer = (
+  useCases: UseCases,
+  ports: Pick<DomainPorts, "groupDirectory" | "clock">,
+): AuthenticateBearer => {
+  const groupsOf = bearerGroups(ports);
+  return async (token) => {
     const exit = await Effect.runPromiseExit(useCases.authenticateApiToken.run(token));
-    if (Exit.isSuccess(exit)) return { user: exit.value, groups: [] };
+    if (Exit.isSuccess(exit)) return { user: exit.value, groups: await groupsOf(exit.value.username) };
     const failure = Cause.failureOption(exit.cause);
     if (Option.isSome(failure) && failure.value._tag === "InvalidApiToken") return undefined;
     throw Cause.squash(exit.cause);
   };
+};
 
 /** In memory there is no pg-boss: the workers drain the harness's queue on a short timer. */
 const inMemoryWorkers = (harness: InMemoryHarness, ports: DomainPorts, config: AppConfig): OvsWorkers => {
@@ -119,7 +147,7 @@ export const createOvs = async (options: CreateOvsOptions): Promise<Ovs> => {
     session: config.session,
     insecureCookies: config.profile !== "aws",
     ...(signIn === undefined ? {} : { signIn }),
-    authenticateBearer: options.authenticateBearer ?? apiTokenBearer(useCases),
+    authenticateBearer: options.authenticateBearer ?? apiTokenBearer(useCases, ports),
   });
 
   const { boss, database } = opened;

@@ -75,5 +75,37 @@ export const describeGroupDirectoryContract = (
         expect(await run(directory.groupExists(group))).toBe(false);
         expect(await run(directory.membersOf(group))).toEqual({ members: [], isMailList: false });
       }));
+
+    it("lists the groups a member belongs to, and no others", () =>
+      withSubject(async ({ directory, arrangeGroup }) => {
+        const suffix = uniqueSuffix();
+        const ada = { username: `ada-${suffix}`, email: `ada-${suffix}@example.edu` };
+        const grace = { username: `grace-${suffix}`, email: `grace-${suffix}@example.edu` };
+        const [first, second, other] = [aGroupName(), aGroupName(), aGroupName()];
+        await arrangeGroup(first, { members: [ada, grace], isMailList: true });
+        await arrangeGroup(second, { members: [ada], isMailList: false });
+        await arrangeGroup(other, { members: [grace], isMailList: false });
+        expect([...(await run(directory.groupsOf(ada.username)))].sort()).toEqual([first, second].sort());
+        expect([...(await run(directory.groupsOf(grace.username)))].sort()).toEqual([first, other].sort());
+      }));
+
+    it("says an unknown user is in no group", () =>
+      withSubject(async ({ directory }) => {
+        expect(await run(directory.groupsOf(`nobody-${uniqueSuffix()}`))).toEqual([]);
+      }));
+
+    it("agrees with membersOf: the user is a member of every group it lists", () =>
+      withSubject(async ({ directory, arrangeGroup }) => {
+        const suffix = uniqueSuffix();
+        const alan = { username: `alan-${suffix}`, email: `alan-${suffix}@example.edu` };
+        await arrangeGroup(aGroupName(), { members: [alan], isMailList: false });
+        await arrangeGroup(aGroupName(), { members: [alan], isMailList: true });
+        const groups = await run(directory.groupsOf(alan.username));
+        expect(groups).toHaveLength(2);
+        for (const group of groups) {
+          const membership = await run(directory.membersOf(group));
+          expect(membership.members.map((member) => member.username)).toContain(alan.username);
+        }
+      }));
   });
 };

@@ -28,5 +28,10 @@ export interface GroupDirectory {
   groupExists(name: GroupName): Effect.Effect<boolean, DirectoryFailure>;
   /** Members of a group; an unknown group has none. */
   membersOf(name: GroupName): Effect.Effect<GroupMembership, DirectoryFailure>;
+  /**
+   * Names (leaf names, as the sign-in gives them) of the groups `username` is a member of;
+   * an unknown user is in none.
+   */
+  groupsOf(username: string): Effect.Effect<ReadonlyArray<GroupName>, DirectoryFailure>;
 }
 export const GroupDirectory = Symbol.for("ovs/GroupDirectory");

@@ -45,7 +45,7 @@ export class InMemoryGroupDirectory implements GroupDirectory {
     return this;
   }
 
-  /** Makes the next `times` lookups (of either kind) fail. */
+  /** Makes the next `times` lookups (of any kind) fail. */
   failNext(failure: {
     readonly transient: boolean;
     readonly reason?: string;
@@ -71,6 +71,17 @@ export class InMemoryGroupDirectory implements GroupDirectory {
       if (failure !== undefined) return Effect.fail(failure);
       const group = this.groups.get(name);
       return Effect.succeed({ members: [...(group?.members ?? [])], isMailList: group?.isMailList ?? false });
+    });
+  }
+
+  groupsOf(username: string): Effect.Effect<ReadonlyArray<GroupName>, DirectoryFailure> {
+    return Effect.suspend(() => {
+      const failure = this.takeScripted("groupsOf");
+      if (failure !== undefined) return Effect.fail(failure);
+      const names = [...this.groups]
+        .filter(([, group]) => group.members.some((member) => member.username === username))
+        .map(([name]) => name as GroupName);
+      return Effect.succeed(names);
     });
   }
 
