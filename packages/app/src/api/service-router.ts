@@ -1,7 +1,7 @@
 import Router from "@koa/router";
 import type { Duration } from "effect";
 import type { Context, Middleware } from "koa";
-import type { DomainPorts } from "@ovs/domain";
+import type { DomainPorts, DomainSettings } from "@ovs/domain";
 import {
   makeCsrfProtection,
   makePrincipalMiddleware,
@@ -14,7 +14,10 @@ import { readJsonBody } from "../http/json-body.js";
 import { collectionsRoutes } from "./collections-routes.js";
 import { feedRoutes } from "./feed-routes.js";
 import { ingestRoutes } from "./ingest-routes.js";
+import { subtitlesRoutes } from "./subtitles-routes.js";
+import { DEFAULT_THUMBNAIL_MAX_UPLOAD_BYTES, thumbnailRoutes } from "./thumbnail-routes.js";
 import { tokensRoutes } from "./tokens-routes.js";
+import { videoStatusRoutes } from "./video-status-routes.js";
 import { videosRoutes } from "./videos-routes.js";
 
 /** The largest JSON body any API route takes; uploads of media go through their own streamed routes. */
@@ -22,7 +25,12 @@ export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface ServiceRouterOptions {
   readonly useCases: UseCases;
-  readonly ports: Pick<DomainPorts, "users" | "clock">;
+  readonly ports: Pick<DomainPorts, "users" | "clock" | "videoSubtitles" | "encodeJobs">;
+  /**
+   * The domain settings the edge reads: the thumbnail upload limit, enforced while the image
+   * streams in. Without them, upstream's default (1 MiB) applies.
+   */
+  readonly settings?: Pick<DomainSettings, "thumbnails">;
   /** `ODL_VIDEO_BASE_URL`: every absolute link is built from it, never from request headers. */
   readonly baseUrl: string;
   readonly secretKey: SecretKey;
@@ -74,6 +82,12 @@ export const makeServiceRouter = (options: ServiceRouterOptions): Router => {
   for (const routes of [
     collectionsRoutes({ useCases: options.useCases, baseUrl: options.baseUrl, readJson }),
     videosRoutes({ useCases: options.useCases, baseUrl: options.baseUrl, readJson }),
+    videoStatusRoutes({ useCases: options.useCases, ports: options.ports }),
+    thumbnailRoutes({
+      useCases: options.useCases,
+      maxUploadBytes: options.settings?.thumbnails.maxUploadBytes ?? DEFAULT_THUMBNAIL_MAX_UPLOAD_BYTES,
+    }),
+    subtitlesRoutes({ useCases: options.useCases, ports: options.ports }),
     ingestRoutes({ useCases: options.useCases, readJson }),
     feedRoutes({ useCases: options.useCases }),
     tokensRoutes({ useCases: options.useCases, readJson }),

@@ -145,6 +145,7 @@ export const createOvs = async (options: CreateOvsOptions): Promise<Ovs> => {
     baseUrl: config.baseUrl,
     secretKey: config.secretKey,
     session: config.session,
+    settings: config.domain,
     insecureCookies: config.profile !== "aws",
     ...(signIn === undefined ? {} : { signIn }),
     authenticateBearer: options.authenticateBearer ?? apiTokenBearer(useCases, ports),
