@@ -16,6 +16,7 @@ import { feedRoutes } from "./feed-routes.js";
 import { ingestRoutes } from "./ingest-routes.js";
 import { subtitlesRoutes } from "./subtitles-routes.js";
 import { DEFAULT_THUMBNAIL_MAX_UPLOAD_BYTES, thumbnailRoutes } from "./thumbnail-routes.js";
+import { openApiRoutes } from "./openapi-routes.js";
 import { tokensRoutes } from "./tokens-routes.js";
 import { videoStatusRoutes } from "./video-status-routes.js";
 import { videosRoutes } from "./videos-routes.js";
@@ -91,6 +92,7 @@ export const makeServiceRouter = (options: ServiceRouterOptions): Router => {
     ingestRoutes({ useCases: options.useCases, readJson }),
     feedRoutes({ useCases: options.useCases }),
     tokensRoutes({ useCases: options.useCases, readJson }),
+    openApiRoutes({ baseUrl: options.baseUrl }),
   ]) {
     router.use(routes.routes(), routes.allowedMethods());
   }

@@ -1,7 +1,7 @@
 // The use cases, their inputs, results and errors, and the one map from queues to use cases. Helpers private to a capability stay unexported.
 // Listed name by name: what an embedder needs, not every helper.
 export type { CollectionNeed } from "./collections/collection-access.js";
-export type { CreateCollectionBody, UpdateCollectionBody } from "./collections/collection-input.js";
+export { CreateCollectionBody, UpdateCollectionBody } from "./collections/collection-input.js";
 export { MEDIA_SERVED_OPENLY, MEDIA_SIGNED_AGAIN } from "./collections/collection-notices.js";
 export type { CollectionNotice } from "./collections/collection-notices.js";
 export type { CollectionListEntry, CollectionView } from "./collections/collection-view.js";

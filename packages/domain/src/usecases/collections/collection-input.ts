@@ -5,7 +5,7 @@ import { UserId } from "../../model/user.js";
 /**
  * The JSON bodies of collection create and update, with upstream's field names
  * (`CollectionListSerializer`, `CollectionSerializer`), so field errors name what the client
- * sent. Read-only fields (`key`, `is_public`, `stream_source`, …) are ignored when present.
+ * sent. Any other field, read-only ones (`key`, `is_public`, `stream_source`, …) included, is refused by name.
  */
 
 const optionalField = <S extends Schema.Schema.Any>(schema: S) =>
