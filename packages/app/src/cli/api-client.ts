@@ -173,7 +173,9 @@ export class ApiClient {
       } catch {
         throw new CliFailure(`GET ${url.pathname} answered a next link that is not a URL: ${next}`);
       }
-      if (following.href === url.href) throw new CliFailure(`GET ${url.pathname} answered itself as its next page`);
+      if (following.href === url.href) {
+        throw new CliFailure(`GET ${url.pathname} answered itself as its next page`);
+      }
       url = following;
     }
     throw new CliFailure(`GET ${this.url(path).pathname} had more than ${MAX_PAGES} pages`);

@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 import { Either, Redacted } from "effect";
 import { Command, Option } from "commander";
-import { openPostgresDatabase } from "@ovs/adapters-postgres";
 import { describeConfig, readConfig } from "../config/index.js";
 import type { AppConfig } from "../config/index.js";
-import { serve } from "./serve.js";
+import { registerDataCommands } from "./data-commands.js";
 import type { Role } from "./serve.js";
 
 /** Reads the configuration or stops the program with one line per problem, naming the variable. */
@@ -18,7 +17,7 @@ const configOrExit = (): AppConfig => {
 const program = new Command()
   .name("ovs")
   .description(
-    "OVS, the open video service: serve the API and the workers, migrate, check the configuration",
+    "OVS, the open video service: serve the API and the workers, migrate, check the configuration, and work with a running service's data",
   );
 
 program
@@ -28,6 +27,8 @@ program
     new Option("--role <role>", "what this process does").choices(["web", "worker", "all"]).default("all"),
   )
   .action(async (options: { role: Role }) => {
+    // The server stack loads only for the process commands: data commands start in half the time.
+    const { serve } = await import("./serve.js");
     await serve(configOrExit(), options.role);
   });
 
@@ -42,6 +43,7 @@ program
       );
       process.exit(2);
     }
+    const { openPostgresDatabase } = await import("@ovs/adapters-postgres");
     const database = await openPostgresDatabase(Redacted.value(config.databaseUrl));
     await database.close();
     process.stdout.write("ovs: the database is at the latest schema\n");
@@ -55,5 +57,7 @@ program
   .action(() => {
     process.stdout.write(`${describeConfig(configOrExit())}\n`);
   });
+
+registerDataCommands(program);
 
 await program.parseAsync(process.argv);

@@ -53,7 +53,7 @@ describe("ovs serve", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "ovs-cli-"));
     const run = ovs(["serve"], { OVS_PROFILE: "test", PORT: port, OVS_DATA_DIR: dataDir });
     let answer: Response | undefined;
-    for (let attempt = 0; attempt < 100 && answer === undefined; attempt += 1) {
+    for (let attempt = 0; attempt < 300 && answer === undefined; attempt += 1) {
       answer = await fetch(`http://127.0.0.1:${port}/api/v0/public/videos/`).catch(() => undefined);
       if (answer === undefined) await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -68,5 +68,5 @@ describe("ovs serve", () => {
     run.child.kill("SIGTERM");
     expect(await run.exited).toBe(0);
     expect(run.output().stderr).toContain("ovs: stopped");
-  }, 60_000);
+  }, 120_000);
 });

@@ -1,0 +1,237 @@
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { IncomingHttpHeaders } from "node:http";
+import { createServer as createNetServer } from "node:net";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/** The data commands as an operator runs them: child processes of `ovs`, against a served app. */
+const entry = fileURLToPath(new URL("../../src/cli/ovs.ts", import.meta.url));
+
+const spawnOvs = (args: ReadonlyArray<string>, env: Record<string, string>) => {
+  const child = spawn(
+    process.execPath,
+    ["--conditions=source", "--import", "tsx", "--no-warnings", entry, ...args],
+    { env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", ...env } },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, exited, output: () => ({ stdout, stderr }) };
+};
+
+interface Ran {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const run = async (args: ReadonlyArray<string>, env: Record<string, string>): Promise<Ran> => {
+  const started = spawnOvs(args, env);
+  const code = await started.exited;
+  return { code, ...started.output() };
+};
+
+/** A port nothing listens on now: the OS hands out a free one, which is closed again at once. */
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+
+const json = (ran: Ran): unknown => {
+  expect(ran.stderr).toBe("");
+  expect(ran.code).toBe(0);
+  return JSON.parse(ran.stdout) as unknown;
+};
+
+const record = (value: unknown): Record<string, unknown> => {
+  expect(value).toBeTypeOf("object");
+  expect(value).not.toBeNull();
+  return value as Record<string, unknown>;
+};
+
+describe("ovs data commands against a served app", () => {
+  let served: ChildProcess | undefined;
+  let servedExit: Promise<number | null> | undefined;
+  let env: Record<string, string> = {};
+  let dataDir: string | undefined;
+
+  beforeAll(async () => {
+    const port = String(await freePort());
+    dataDir = mkdtempSync(join(tmpdir(), "ovs-data-cli-"));
+    const started = spawnOvs(["serve"], { OVS_PROFILE: "test", PORT: port, OVS_DATA_DIR: dataDir });
+    served = started.child;
+    servedExit = started.exited;
+    let answer: Response | undefined;
+    for (let attempt = 0; attempt < 150 && answer === undefined; attempt += 1) {
+      answer = await fetch(`http://127.0.0.1:${port}/api/v0/public/videos/`).catch(() => undefined);
+      if (answer === undefined) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(answer?.status, started.output().stderr).toBe(200);
+    // The commands find the service by PORT and the token in the file `ovs serve` wrote.
+    env = { PORT: port, OVS_DATA_DIR: dataDir };
+  }, 60_000);
+
+  afterAll(async () => {
+    served?.kill("SIGTERM");
+    expect(await servedExit).toBe(0);
+    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+  }, 40_000);
+
+  it("creates, lists and updates collections, uploads from a URL, and reads the video back", async () => {
+    const created = record(json(await run(["collection", "create", "--title", "Lectures", "--json"], env)));
+    expect(created["key"]).toMatch(/^[0-9a-f]{32}$/);
+    expect(created["title"]).toBe("Lectures");
+    const key = String(created["key"]);
+
+    const [listed, updated, uploaded, human] = await Promise.all([
+      run(["collection", "list", "--json"], env),
+      run(["collection", "update", key, "--title", "New", "--json"], env),
+      run(["upload", "https://example.org/lecture.mp4", "--collection", key, "--json"], env),
+      run(["collection", "create", "--title", "Seminars"], env),
+    ]);
+    const all = json(listed);
+    expect(Array.isArray(all)).toBe(true);
+    expect((all as Array<unknown>).map((item) => record(item)["key"])).toContain(key);
+    expect(record(json(updated))).toMatchObject({ key, title: "New" });
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^created collection [0-9a-f]{32} "Seminars"\n$/);
+
+    const videos = Object.entries(record(json(uploaded)));
+    expect(videos).toHaveLength(1);
+    const [videoKey, video] = videos[0] ?? [];
+    expect(record(video)).toMatchObject({ title: "lecture.mp4" });
+
+    const got = record(json(await run(["video", "get", String(videoKey), "--json"], env)));
+    expect(got).toMatchObject({ key: videoKey, collection_key: key });
+    expect(got["status"]).toBeTypeOf("string");
+  }, 60_000);
+
+  it("creates, lists and revokes API tokens", async () => {
+    const created = record(json(await run(["token", "create", "--name", "x", "--json"], env)));
+    expect(created["token"]).toBeTypeOf("string");
+    expect(created["name"]).toBe("x");
+    const id = String(created["id"]);
+
+    const listed = json(await run(["token", "list", "--json"], env)) as Array<Record<string, unknown>>;
+    expect(listed.find((token) => token["id"] === id)).toMatchObject({ name: "x", state: "active" });
+
+    const revoked = await run(["token", "revoke", id], env);
+    expect(revoked).toMatchObject({ code: 0, stdout: `revoked token ${id}\n` });
+
+    // The revoked secret no longer opens the API.
+    const refused = await run(["token", "list"], { ...env, OVS_TOKEN: String(created["token"]) });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^ovs: GET \/api\/v0\/tokens\/ answered 401 .*"detail"/);
+  }, 60_000);
+
+  it("reports the API's error and exits 1", async () => {
+    const [badUpdate, badUpload, badGroup] = await Promise.all([
+      run(["collection", "update", "not-a-key", "--title", "x", "--json"], env),
+      run(["upload", "https://example.org/a.mp4", "--collection", "not-a-key"], env),
+      run(["collection", "create", "--title", "x", "--view-group", "no-such-group", "--json"], env),
+    ]);
+    expect(badUpdate).toMatchObject({ code: 1, stdout: "" });
+    expect(badUpdate.stderr).toBe(
+      'ovs: PATCH /api/v0/collections/not-a-key/ answered 404 Not Found: {"detail":"Not found."}\n',
+    );
+    expect(badUpload.code).toBe(1);
+    expect(badUpload.stderr).toMatch(/answered 400 Bad Request: \{"collection":\[/);
+    expect(badGroup.code).toBe(1);
+    expect(badGroup.stderr).toContain('{"view_lists":["Group does not exist: no-such-group"]}');
+  }, 60_000);
+
+  it("refuses the flags the service does not take yet, and local files, before sending anything", async () => {
+    const [publicCreate, learnUpdate, localFile] = await Promise.all([
+      run(["collection", "create", "--title", "Never", "--public", "--json"], env),
+      run(["collection", "update", "0".repeat(32), "--no-include-in-learn"], env),
+      run(["upload", "./lecture.mp4", "--collection", "0".repeat(32)], env),
+    ]);
+    expect(publicCreate).toMatchObject({ code: 1, stdout: "" });
+    expect(publicCreate.stderr).toMatch(
+      /^ovs: collection create: --public is not supported by the service yet/,
+    );
+    expect(publicCreate.stderr).toContain("no collection was created");
+    expect(learnUpdate.code).toBe(1);
+    expect(learnUpdate.stderr).toContain("--no-include-in-learn is not supported by the service yet");
+    expect(localFile.code).toBe(1);
+    expect(localFile.stderr).toMatch(/^ovs: upload: "\.\/lecture\.mp4" is not an http\(s\) URL/);
+    const after = json(await run(["collection", "list", "--json"], env)) as Array<Record<string, unknown>>;
+    expect(after.map((collection) => collection["title"])).not.toContain("Never");
+  }, 60_000);
+});
+
+describe("ovs data commands without a service", () => {
+  it("says where it looked for a token when there is none", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "ovs-no-token-"));
+    const ran = await run(["collection", "list"], { OVS_DATA_DIR: dataDir, PORT: String(await freePort()) });
+    rmSync(dataDir, { recursive: true, force: true });
+    expect(ran).toMatchObject({ code: 1, stdout: "" });
+    const lines = ran.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("OVS_TOKEN is not set");
+    expect(lines[0]).toContain(join(dataDir, "cli-token"));
+  });
+
+  it("names the URL in one line when nothing answers there", async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const ran = await run(["video", "get", "0".repeat(32), "--json"], { OVS_URL: url, OVS_TOKEN: "t" });
+    expect(ran).toMatchObject({ code: 1, stdout: "" });
+    const lines = ran.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`cannot reach the ovs service at ${url}/`);
+  });
+
+  it("lists every page, following next by its query whatever host the service names", async () => {
+    const seen: Array<{ readonly url: string; readonly headers: IncomingHttpHeaders }> = [];
+    const pages: Record<string, unknown> = {
+      "/prefix/api/v0/collections/": {
+        count: 2,
+        next: "https://public.example/api/v0/collections/?page=2",
+        previous: null,
+        results: [{ key: "a", title: "A", video_count: 0 }],
+      },
+      "/prefix/api/v0/collections/?page=2": {
+        count: 2,
+        next: null,
+        previous: "https://public.example/api/v0/collections/",
+        results: [{ key: "b", title: "B", video_count: 3 }],
+      },
+    };
+    const server = createServer((request, response) => {
+      seen.push({ url: request.url ?? "", headers: request.headers });
+      const page = pages[request.url ?? ""];
+      response.writeHead(page === undefined ? 404 : 200, { "Content-Type": "application/json" });
+      response.end(JSON.stringify(page ?? { detail: "Not found." }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const env = { OVS_URL: `http://127.0.0.1:${port}/prefix`, OVS_TOKEN: "secret" };
+      const [asJson, asTable] = await Promise.all([
+        run(["collection", "list", "--json"], env),
+        run(["collection", "list"], env),
+      ]);
+      expect(json(asJson)).toEqual([
+        { key: "a", title: "A", video_count: 0 },
+        { key: "b", title: "B", video_count: 3 },
+      ]);
+      expect(asTable.stdout).toBe("KEY  VIDEOS  TITLE\na    0       A\nb    3       B\n");
+      expect(seen.map((request) => request.headers.authorization)).toEqual(Array(4).fill("Bearer secret"));
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
