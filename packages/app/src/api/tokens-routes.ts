@@ -35,7 +35,7 @@ export const tokensRoutes = (input: { readonly useCases: UseCases; readonly read
     const issued = await promised(
       useCases.issueApiToken.run(principalOf(ctx), {
         name: body.name,
-        ...(body.expires_in_days === undefined ? {} : { expiresInDays: body.expires_in_days }),
+        ...(body.expires_in_days === undefined ? {} : { expires_in_days: body.expires_in_days }),
       }),
     );
     ctx.status = 201;

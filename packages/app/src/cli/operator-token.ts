@@ -45,7 +45,7 @@ export const writeOperatorTokenOnce = async (
     );
     const issued = await ovs.useCases.issueApiToken(userPrincipal(operator), {
       name: "ovs CLI (written at first start)",
-      expiresInDays: 365,
+      expires_in_days: 365,
     });
     await file.writeFile(`${issued.token}\n`);
     await file.close();

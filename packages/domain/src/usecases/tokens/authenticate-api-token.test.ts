@@ -14,7 +14,7 @@ const setUp = async (expiresInDays?: number) => {
   const issued = await Effect.runPromise(
     new IssueApiToken(harness.ports).run(
       userPrincipal(owner),
-      expiresInDays === undefined ? { name: "cli" } : { name: "cli", expiresInDays },
+      expiresInDays === undefined ? { name: "cli" } : { name: "cli", expires_in_days: expiresInDays },
     ),
   );
   const authenticate = (token = issued.token) => new AuthenticateApiToken(harness.ports).run(token);

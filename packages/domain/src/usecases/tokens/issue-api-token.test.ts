@@ -68,8 +68,8 @@ describe("issuing an API token", () => {
     const { harness, issue } = await setUp();
     const now = harness.clock.now().getTime();
 
-    const shortest = await Effect.runPromise(issue({ name: "one day", expiresInDays: 1 }));
-    const longest = await Effect.runPromise(issue({ name: "one year", expiresInDays: 365 }));
+    const shortest = await Effect.runPromise(issue({ name: "one day", expires_in_days: 1 }));
+    const longest = await Effect.runPromise(issue({ name: "one year", expires_in_days: 365 }));
 
     expect(shortest.expiresAt).toEqual(new Date(now + DAY_MS));
     expect(longest.expiresAt).toEqual(new Date(now + 365 * DAY_MS));
@@ -78,9 +78,9 @@ describe("issuing an API token", () => {
   it.each([0, 366, 1.5, -3, Number.NaN])("refuses a lifetime of %s days and stores nothing", async (days) => {
     const { issue, storedTokens } = await setUp();
 
-    const error = await failureOf(issue({ name: "too long", expiresInDays: days }));
+    const error = await failureOf(issue({ name: "too long", expires_in_days: days }));
 
-    expect(error).toMatchObject({ _tag: "InvalidInput", problems: [{ field: "expiresInDays" }] });
+    expect(error).toMatchObject({ _tag: "InvalidInput", problems: [{ field: "expires_in_days" }] });
     expect(storedTokens()).toEqual([]);
   });
 

@@ -11,7 +11,7 @@ export const API_TOKEN_NAME_MAX_LENGTH = 100;
 export const DEFAULT_API_TOKEN_DAYS = 90;
 export const MAX_API_TOKEN_DAYS = 365;
 const DAY_MS = 86_400_000;
-const daysMessage = () => `expiresInDays must be a whole number of days from 1 to ${MAX_API_TOKEN_DAYS}`;
+const daysMessage = () => `expires_in_days must be a whole number of days from 1 to ${MAX_API_TOKEN_DAYS}`;
 
 /** What the owner asks for: a name (trimmed, 1–100 characters) and optionally a lifetime in days. */
 export const IssueApiTokenRequest = Schema.Struct({
@@ -21,13 +21,14 @@ export const IssueApiTokenRequest = Schema.Struct({
       message: () => `name must be at most ${API_TOKEN_NAME_MAX_LENGTH} characters`,
     }),
   ),
+  // The API's field name, so a refusal names the field the client sent.
   expiresInDays: Schema.optionalWith(
     Schema.Number.pipe(
       Schema.int({ message: daysMessage }),
       Schema.between(1, MAX_API_TOKEN_DAYS, { message: daysMessage }),
     ),
     { exact: true },
-  ),
+  ).pipe(Schema.fromKey("expires_in_days")),
 });
 export type IssueApiTokenRequest = typeof IssueApiTokenRequest.Encoded;
 

@@ -14,7 +14,7 @@ describe("listing API tokens", () => {
     const owner = userPrincipal(await storeIn(harness).user());
     const other = userPrincipal(await storeIn(harness).user());
     const issue = new IssueApiToken(harness.ports);
-    const expiring = await Effect.runPromise(issue.run(owner, { name: "short", expiresInDays: 1 }));
+    const expiring = await Effect.runPromise(issue.run(owner, { name: "short", expires_in_days: 1 }));
     harness.clock.advance("1 hour");
     const revoked = await Effect.runPromise(issue.run(owner, { name: "revoked" }));
     harness.clock.advance("1 hour");
