@@ -6,7 +6,7 @@ import type { QueueLogger } from "@ovs/adapters-postgres";
 import { makeJobHandlers } from "@ovs/domain";
 import type { DomainPorts } from "@ovs/domain";
 import type { InMemoryHarness } from "@ovs/domain/testing";
-import type { AuthenticateBearer } from "../auth/index.js";
+import type { AuthenticateBearer, SignInFlow } from "../auth/index.js";
 import { makeServiceRouter } from "../api/service-router.js";
 import type { AppConfig } from "../config/index.js";
 import { openAwsProfile } from "./aws-profile.js";
@@ -24,6 +24,8 @@ export interface CreateOvsOptions {
   readonly logger?: QueueLogger;
   /** How bearer tokens are checked; by default OVS's own API tokens. */
   readonly authenticateBearer?: AuthenticateBearer;
+  /** The OIDC sign-in flow, instead of the profile's (only `aws` has one): e.g. a test issuer's. */
+  readonly signIn?: SignInFlow;
 }
 
 export interface OvsWorkers {
@@ -136,9 +138,10 @@ export const createOvs = async (options: CreateOvsOptions): Promise<Ovs> => {
   const ports = resolveDomainPorts(opened.container);
   const useCases = makeUseCases(ports, config.domain);
   const signIn =
-    config.profile === "aws"
+    options.signIn ??
+    (config.profile === "aws"
       ? new KeycloakSignIn(makeKeycloakSignInSettings(config.aws.keycloakSignIn))
-      : undefined;
+      : undefined);
   const router = makeServiceRouter({
     useCases,
     ports,
