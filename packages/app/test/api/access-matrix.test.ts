@@ -1,15 +1,11 @@
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
-import { Either } from "effect";
+import { startTestService } from "./support/test-service.js";
+import type { TestService } from "./support/test-service.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Collection, User, Video } from "@ovs/domain";
 import { userPrincipal } from "@ovs/domain";
 import { aCollection, aUser, aVideo, instant, jpegBytes, run, storeIn } from "@ovs/domain/testing";
 import type { InMemoryHarness, VideoBuilder } from "@ovs/domain/testing";
-import { createOvs } from "../../src/composition/create-ovs.js";
 import type { Ovs } from "../../src/composition/create-ovs.js";
-import { readConfig } from "../../src/config/index.js";
-import { makeKoaApp } from "../../src/http/koa-app.js";
 
 /**
  * The access matrix over bearer tokens: every principal against every kind of video and
@@ -141,7 +137,7 @@ function row(...outcomes: ReadonlyArray<Outcome>): Record<VideoKind, Outcome> {
 
 let ovs: Ovs;
 let harness: InMemoryHarness;
-let server: Server;
+let service: TestService;
 let base: string;
 const tokens = new Map<PrincipalName, string | undefined>();
 const videos = new Map<VideoKind, Video>();
@@ -194,15 +190,10 @@ const storeVideo = async (kind: VideoKind, titled: string): Promise<Video> => {
 };
 
 beforeAll(async () => {
-  const config = Either.getOrThrow(readConfig({ OVS_PROFILE: "test", PORT: "3999" }));
-  ovs = await createOvs({ config });
-  harness = ovs.harness!;
-  const app = makeKoaApp({ logger: { error: () => undefined }, mediaSources: [] });
-  app.use(ovs.router.routes());
-  app.use(ovs.router.allowedMethods());
-  server = app.listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  service = await startTestService();
+  ovs = service.ovs;
+  base = service.base;
+  harness = service.harness;
 
   const store = storeIn(harness);
   const users: Record<Exclude<PrincipalName, "anonymous">, User> = {
@@ -255,8 +246,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await ovs.stop();
+  await service.stop();
 });
 
 /** One video cell: the status of `request` against the expected outcome. */

@@ -1,7 +1,6 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { Either } from "effect";
 import type { Context } from "koa";
+import { startTestService } from "./support/test-service.js";
+import type { TestService } from "./support/test-service.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hexKey, userPrincipal } from "@ovs/domain";
 import type { Collection, User, Video } from "@ovs/domain";
@@ -9,11 +8,8 @@ import { aCollection, aUser, aVideo, jpegBytes, storeIn } from "@ovs/domain/test
 import type { InMemoryHarness } from "@ovs/domain/testing";
 import { makeSessionCookie } from "../../src/auth/index.js";
 import type { SessionContext } from "../../src/auth/session-cookie.js";
-import { createOvs } from "../../src/composition/create-ovs.js";
 import type { Ovs } from "../../src/composition/create-ovs.js";
-import { readConfig } from "../../src/config/index.js";
 import type { AppConfig } from "../../src/config/index.js";
-import { makeKoaApp } from "../../src/http/koa-app.js";
 
 /**
  * The bad-input corpus: every request here is wrong in one way, and the app must answer it with
@@ -27,7 +23,7 @@ const MIB = 1024 * 1024;
 let config: AppConfig;
 let ovs: Ovs;
 let harness: InMemoryHarness;
-let server: Server;
+let service: TestService;
 let base: string;
 let owner: User;
 let collection: Collection;
@@ -1157,15 +1153,11 @@ const runCase = async (item: Case): Promise<void> => {
 };
 
 beforeAll(async () => {
-  config = Either.getOrThrow(readConfig({ OVS_PROFILE: "test", PORT: "3999" }));
-  ovs = await createOvs({ config });
-  harness = ovs.harness!;
-  const app = makeKoaApp({ logger: { error: () => undefined }, mediaSources: [] });
-  app.use(ovs.router.routes());
-  app.use(ovs.router.allowedMethods());
-  server = app.listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  service = await startTestService();
+  ovs = service.ovs;
+  base = service.base;
+  config = service.config;
+  harness = service.harness;
 
   owner = await storeIn(harness).user(aUser().named("lecturer@example.edu").staff());
   const stranger = await storeIn(harness).user(aUser().named("passer-by@example.edu"));
@@ -1209,9 +1201,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-  await ovs.stop();
+  await service.stop();
 });
 
 describe("the bad-input corpus", () => {

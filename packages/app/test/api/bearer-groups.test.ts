@@ -1,15 +1,11 @@
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
-import { Either } from "effect";
+import { startTestService } from "./support/test-service.js";
+import type { TestService } from "./support/test-service.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { User } from "@ovs/domain";
 import { userPrincipal } from "@ovs/domain";
 import { aCollection, aUser, aVideo, storeIn } from "@ovs/domain/testing";
 import type { InMemoryHarness } from "@ovs/domain/testing";
-import { createOvs } from "../../src/composition/create-ovs.js";
 import type { Ovs } from "../../src/composition/create-ovs.js";
-import { readConfig } from "../../src/config/index.js";
-import { makeKoaApp } from "../../src/http/koa-app.js";
 
 /**
  * A bearer token acts with its user's groups from the group directory (the in-memory one on the
@@ -17,7 +13,7 @@ import { makeKoaApp } from "../../src/http/koa-app.js";
  */
 let ovs: Ovs;
 let harness: InMemoryHarness;
-let server: Server;
+let service: TestService;
 let base: string;
 
 const get = (path: string, token: string) =>
@@ -28,20 +24,14 @@ const tokenOf = async (user: User): Promise<string> =>
 const member = (user: User) => ({ username: user.username, email: user.email });
 
 beforeAll(async () => {
-  const config = Either.getOrThrow(readConfig({ OVS_PROFILE: "test", PORT: "3999" }));
-  ovs = await createOvs({ config });
-  harness = ovs.harness!;
-  const app = makeKoaApp({ logger: { error: () => undefined }, mediaSources: [] });
-  app.use(ovs.router.routes());
-  app.use(ovs.router.allowedMethods());
-  server = app.listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  service = await startTestService();
+  ovs = service.ovs;
+  base = service.base;
+  harness = service.harness;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await ovs.stop();
+  await service.stop();
 });
 
 describe("a bearer token's groups", () => {

@@ -1,17 +1,14 @@
 import { request as httpRequest } from "node:http";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { Effect, Either } from "effect";
+import { Effect } from "effect";
+import { startTestService } from "./support/test-service.js";
+import type { TestService } from "./support/test-service.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hexKey, userPrincipal } from "@ovs/domain";
 import type { Collection, User, Video } from "@ovs/domain";
 import { aCollection, anEncodeJob, aUser, aVideo, jpegBytes, pngBytes, storeIn } from "@ovs/domain/testing";
 import type { InMemoryHarness } from "@ovs/domain/testing";
-import { createOvs } from "../../src/composition/create-ovs.js";
 import type { Ovs } from "../../src/composition/create-ovs.js";
-import { readConfig } from "../../src/config/index.js";
 import type { AppConfig } from "../../src/config/index.js";
-import { makeKoaApp } from "../../src/http/koa-app.js";
 
 /**
  * Multipart uploads (subtitles, thumbnails) and the per-video status, as a client sees them: the
@@ -20,7 +17,7 @@ import { makeKoaApp } from "../../src/http/koa-app.js";
 let config: AppConfig;
 let ovs: Ovs;
 let harness: InMemoryHarness;
-let server: Server;
+let service: TestService;
 let base: string;
 let owner: User;
 let ownerToken: string;
@@ -117,15 +114,11 @@ const streamOversizedFile = (path: string, token: string, fieldName: string, tot
   });
 
 beforeAll(async () => {
-  config = Either.getOrThrow(readConfig({ OVS_PROFILE: "test", PORT: "3999" }));
-  ovs = await createOvs({ config });
-  harness = ovs.harness!;
-  const app = makeKoaApp({ logger: { error: () => undefined }, mediaSources: [] });
-  app.use(ovs.router.routes());
-  app.use(ovs.router.allowedMethods());
-  server = app.listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  service = await startTestService();
+  ovs = service.ovs;
+  base = service.base;
+  config = service.config;
+  harness = service.harness;
   owner = await storeIn(harness).user(aUser().named("lecturer@example.edu").staff());
   const stranger = await storeIn(harness).user(aUser().named("passer-by@example.edu"));
   const issue = (user: User) => ovs.useCases.issueApiToken(userPrincipal(user), { name: "tests" });
@@ -135,9 +128,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-  await ovs.stop();
+  await service.stop();
 });
 
 describe("subtitles", () => {

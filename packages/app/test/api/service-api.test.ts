@@ -1,20 +1,16 @@
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
-import { Either } from "effect";
+import { startTestService } from "./support/test-service.js";
+import type { TestService } from "./support/test-service.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userPrincipal } from "@ovs/domain";
 import { aCollection, aUser, storeIn } from "@ovs/domain/testing";
-import { createOvs } from "../../src/composition/create-ovs.js";
 import type { Ovs } from "../../src/composition/create-ovs.js";
-import { readConfig } from "../../src/config/index.js";
-import { makeKoaApp } from "../../src/http/koa-app.js";
 
 /**
  * The JSON API as a client sees it: the real Koa app on a loopback port, composed by `createOvs`
  * on the `test` profile (the in-memory harness), called with `fetch`.
  */
 let ovs: Ovs;
-let server: Server;
+let service: TestService;
 let base: string;
 let staffToken: string;
 let strangerToken: string;
@@ -29,14 +25,9 @@ const api = (path: string, init: RequestInit & { token?: string } = {}) => {
 const json = (value: unknown) => JSON.stringify(value);
 
 beforeAll(async () => {
-  const config = Either.getOrThrow(readConfig({ OVS_PROFILE: "test", PORT: "3999" }));
-  ovs = await createOvs({ config });
-  const app = makeKoaApp({ logger: { error: () => undefined }, mediaSources: [] });
-  app.use(ovs.router.routes());
-  app.use(ovs.router.allowedMethods());
-  server = app.listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  service = await startTestService();
+  ovs = service.ovs;
+  base = service.base;
   const harness = ovs.harness!;
   const staff = await storeIn(harness).user(aUser().named("instructor@example.edu").staff());
   const stranger = await storeIn(harness).user(aUser().named("stranger@example.edu"));
@@ -46,8 +37,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await ovs.stop();
+  await service.stop();
 });
 
 describe("the collections API", () => {

@@ -1,6 +1,6 @@
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
-import { Either, Option, Redacted } from "effect";
+import { Option, Redacted } from "effect";
+import { startTestService } from "./support/test-service.js";
+import type { TestService } from "./support/test-service.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KeycloakSignIn, makeKeycloakSignInSettings } from "@ovs/adapters-http";
 import { run } from "@ovs/domain/testing";
@@ -11,10 +11,7 @@ import {
   type OidcTestIssuer,
 } from "../../../adapters-http/test/support/oidc-test-issuer.js";
 import { CSRF_COOKIE_NAME, CSRF_FAILURE_DETAIL, DEFAULT_SESSION_COOKIE_NAME } from "../../src/auth/index.js";
-import { createOvs } from "../../src/composition/create-ovs.js";
 import type { Ovs } from "../../src/composition/create-ovs.js";
-import { readConfig } from "../../src/config/index.js";
-import { makeKoaApp } from "../../src/http/koa-app.js";
 import { TestBrowser } from "../auth/support/auth-test-app.js";
 
 /**
@@ -24,14 +21,13 @@ import { TestBrowser } from "../auth/support/auth-test-app.js";
  */
 let issuer: OidcTestIssuer;
 let ovs: Ovs;
-let server: Server;
+let service: TestService;
 let base: string;
 
 type CollectionList = { count: number; results: Array<{ key: string; title: string }> };
 
 beforeAll(async () => {
   issuer = await startOidcTestIssuer({ claimsInIdToken: true });
-  const config = Either.getOrThrow(readConfig({ OVS_PROFILE: "test", PORT: "3999" }));
   const signIn = new KeycloakSignIn(
     makeKeycloakSignInSettings({
       issuerUrl: issuer.issuer,
@@ -42,18 +38,13 @@ beforeAll(async () => {
       allowInsecureRequests: true,
     }),
   );
-  ovs = await createOvs({ config, signIn });
-  const app = makeKoaApp({ logger: { error: () => undefined }, mediaSources: [] });
-  app.use(ovs.router.routes());
-  app.use(ovs.router.allowedMethods());
-  server = app.listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  service = await startTestService({ signIn });
+  ovs = service.ovs;
+  base = service.base;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await ovs.stop();
+  await service.stop();
   await issuer.close();
 });
 
