@@ -162,6 +162,27 @@ describe("the collections API", () => {
   });
 });
 
+describe("list links", () => {
+  it("are absolute on ODL_VIDEO_BASE_URL, not on the host the request names", async () => {
+    for (const title of ["Links A", "Links B"]) {
+      const created = await api("/api/v0/collections/", {
+        method: "POST",
+        token: staffToken,
+        body: json({ title, view_lists: [], admin_lists: [] }),
+      });
+      expect(created.status).toBe(201);
+    }
+    const first = (await (
+      await api("/api/v0/collections/?page_size=1&search=Links", {
+        token: staffToken,
+        headers: { Host: "evil.example", "X-Forwarded-Host": "evil.example" },
+      })
+    ).json()) as { next: string | null; previous: string | null };
+    expect(first.next).toBe("http://127.0.0.1:3999/api/v0/collections/?page=2&page_size=1&search=Links");
+    expect(first.previous).toBeNull();
+  });
+});
+
 describe("tokens", () => {
   it("lists a user's tokens without their secrets, and revokes one so it stops working", async () => {
     const created = await api("/api/v0/tokens/", {
