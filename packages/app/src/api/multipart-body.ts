@@ -59,12 +59,12 @@ const shown = (declared: string): string =>
   declared.length > DECLARED_SHOWN ? `${declared.slice(0, DECLARED_SHOWN)}…` : declared;
 
 /** Whether the request has a body at all: a length above zero, or chunked. */
-const hasBody = (req: IncomingMessage): boolean =>
+export const hasBody = (req: IncomingMessage): boolean =>
   req.headers["transfer-encoding"] !== undefined ||
   (req.headers["content-length"] !== undefined && req.headers["content-length"] !== "0");
 
 /** `multipart/form-data`, not compressed; anything else is 415. */
-const checkContentType = (req: IncomingMessage): void => {
+export const checkContentType = (req: IncomingMessage): void => {
   const declared = (req.headers["content-type"] ?? "").trim();
   const mediaType = (declared.split(";")[0] ?? "").trim().toLowerCase();
   if (mediaType !== MULTIPART_MEDIA_TYPE) throw new UnsupportedMediaType({ declared: shown(declared) });
@@ -77,7 +77,7 @@ const checkContentType = (req: IncomingMessage): void => {
  * Stops reading: the stream is paused, not destroyed, so the refusal still reaches the client;
  * a client that keeps sending has its connection cut after the linger time.
  */
-const halt = (req: IncomingMessage): void => {
+export const halt = (req: IncomingMessage): void => {
   req.pause();
   const cut = setTimeout(() => {
     if (!req.complete) req.socket.destroy();
@@ -87,7 +87,7 @@ const halt = (req: IncomingMessage): void => {
 };
 
 /** The form does not parse: answered 400 in the route's own error shape. */
-const malformed = (reason: string) => invalidField("", `Multipart form parse error - ${reason}`);
+export const malformed = (reason: string) => invalidField("", `Multipart form parse error - ${reason}`);
 
 const asBytes = (chunks: ReadonlyArray<Buffer>, length: number): Uint8Array => {
   const joined = Buffer.concat(chunks, length);

@@ -945,6 +945,49 @@ const paths = (bodies: RequestBodies): Record<string, OpenApiPathItem> => ({
       },
     }),
   },
+  "/api/v0/upload_file/": {
+    post: operation({
+      operationId: "uploadFile",
+      summary: "Upload a video file to a collection",
+      description:
+        "A `multipart/form-data` body: the text field `collection` (the collection's key), then the file part `file` " +
+        "with its file name, which titles the video. The file streams into storage as it arrives; the video is created " +
+        "once it is stored, and goes on to be transcoded. At most OVS_MAX_UPLOAD_BYTES bytes. " +
+        "Admins of the collection only.",
+      tag: "ingest",
+      security: SIGNED_IN,
+      requestBody: {
+        required: true,
+        content: {
+          "multipart/form-data": {
+            schema: object({
+              collection: string("The collection's key; sent before `file`."),
+              file: {
+                type: "string",
+                contentMediaType: "application/octet-stream",
+                description: "The video.",
+              },
+            }),
+          },
+        },
+      },
+      responses: {
+        "202": ok("Stored and queued: for the new video's key, its original's storage key and its title.", {
+          type: "object",
+          additionalProperties: object({ s3key: string(), title: string() }),
+        }),
+        "400": errorResponse(
+          "Field errors (`collection`, `file`, or `non_field_errors` for a form that does not parse); " +
+            '`{"detail"}` for a body that ends early or credentials in the query string.',
+          { anyOf: [ref("FieldErrors"), ref("Detail")] },
+        ),
+        "403": responseRef("Forbidden"),
+        "404": responseRef("NotFound"),
+        "413": responseRef("BodyTooLarge"),
+        "415": responseRef("UnsupportedMediaType"),
+      },
+    }),
+  },
   "/api/v0/replace_video/": {
     post: operation({
       operationId: "replaceVideoSource",

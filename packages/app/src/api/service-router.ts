@@ -18,6 +18,7 @@ import { subtitlesRoutes } from "./subtitles-routes.js";
 import { DEFAULT_THUMBNAIL_MAX_UPLOAD_BYTES, thumbnailRoutes } from "./thumbnail-routes.js";
 import { openApiRoutes } from "./openapi-routes.js";
 import { tokensRoutes } from "./tokens-routes.js";
+import { DEFAULT_VIDEO_MAX_UPLOAD_BYTES, uploadFileRoutes } from "./upload-file-routes.js";
 import { videoStatusRoutes } from "./video-status-routes.js";
 import { videosRoutes } from "./videos-routes.js";
 
@@ -32,6 +33,8 @@ export interface ServiceRouterOptions {
    * streams in. Without them, upstream's default (1 MiB) applies.
    */
   readonly settings?: Pick<DomainSettings, "thumbnails">;
+  /** `OVS_MAX_UPLOAD_BYTES`: the largest video a direct upload takes, enforced while it streams in. */
+  readonly maxUploadBytes?: number;
   /** `ODL_VIDEO_BASE_URL`: every absolute link is built from it, never from request headers. */
   readonly baseUrl: string;
   readonly secretKey: SecretKey;
@@ -90,6 +93,10 @@ export const makeServiceRouter = (options: ServiceRouterOptions): Router => {
     }),
     subtitlesRoutes({ useCases: options.useCases, ports: options.ports }),
     ingestRoutes({ useCases: options.useCases, readJson }),
+    uploadFileRoutes({
+      useCases: options.useCases,
+      maxUploadBytes: options.maxUploadBytes ?? DEFAULT_VIDEO_MAX_UPLOAD_BYTES,
+    }),
     feedRoutes({ useCases: options.useCases }),
     tokensRoutes({ useCases: options.useCases, readJson }),
     openApiRoutes({ baseUrl: options.baseUrl }),

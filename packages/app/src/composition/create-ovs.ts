@@ -149,6 +149,7 @@ export const createOvs = async (options: CreateOvsOptions): Promise<Ovs> => {
     secretKey: config.secretKey,
     session: config.session,
     settings: config.domain,
+    maxUploadBytes: config.maxUploadBytes,
     insecureCookies: config.profile !== "aws",
     ...(signIn === undefined ? {} : { signIn }),
     authenticateBearer: options.authenticateBearer ?? apiTokenBearer(useCases, ports),

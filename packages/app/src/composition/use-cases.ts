@@ -21,6 +21,7 @@ import {
   UpdateVideo,
   UploadSubtitle,
   UploadThumbnail,
+  UploadVideoFile,
   UploadVideosFromSource,
 } from "@ovs/domain";
 import type { DomainPorts, DomainSettings } from "@ovs/domain";
@@ -43,6 +44,7 @@ export const makeUseCases = (ports: DomainPorts, settings: DomainSettings) => ({
   deleteSubtitle: new DeleteSubtitle(ports),
   uploadThumbnail: new UploadThumbnail(ports, settings),
   uploadVideosFromSource: new UploadVideosFromSource(ports, settings),
+  uploadVideoFile: new UploadVideoFile(ports, settings),
   retryFailedUpload: new RetryFailedUpload(ports),
   replaceVideoSource: new ReplaceVideoSource(ports, settings),
   requestCollectionSync: new RequestCollectionSync(ports),

@@ -154,6 +154,8 @@ export type {
 export type { TranscodeRequestInput } from "./transcode/transcode-request.js";
 export { SourceLink } from "./upload/source-file-entry.js";
 export type { SourceFileEntry } from "./upload/source-file-entry.js";
+export { UploadVideoFile } from "./upload/upload-video-file.js";
+export type { UploadVideoFileError, VideoFileUpload } from "./upload/upload-video-file.js";
 export { UploadVideosFromSource, UploadVideosInput } from "./upload/upload-videos-from-source.js";
 export type {
   UploadedVideo,
