@@ -1,5 +1,8 @@
+import { randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { basename, extname, resolve } from "node:path";
+import { Readable } from "node:stream";
 import { CLI_TOKEN_FILE } from "./operator-token.js";
 
 /**
@@ -125,15 +128,25 @@ export class ApiClient {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
-      if (error instanceof Error && error.name === "TimeoutError") {
-        throw new CliFailure(
-          `the ovs service at ${this.baseUrl.href} did not answer ${method} ${url.pathname} within ${REQUEST_TIMEOUT_MS / 1000} s`,
-        );
-      }
-      throw new CliFailure(
-        `cannot reach the ovs service at ${this.baseUrl.href} (${connectionProblem(error)}): is it running? OVS_URL sets its address`,
+      throw this.unanswered(method, url, error);
+    }
+    return this.answer(method, url, response);
+  }
+
+  /** Why `fetch` rejected, as the failure the CLI reports. */
+  private unanswered(method: Method, url: URL, error: unknown): CliFailure {
+    if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
+      return new CliFailure(
+        `the ovs service at ${this.baseUrl.href} did not answer ${method} ${url.pathname} within ${REQUEST_TIMEOUT_MS / 1000} s`,
       );
     }
+    return new CliFailure(
+      `cannot reach the ovs service at ${this.baseUrl.href} (${connectionProblem(error)}): is it running? OVS_URL sets its address`,
+    );
+  }
+
+  /** The JSON of an answer (null when empty); a non-2xx answer fails with the API's error body. */
+  private async answer(method: Method, url: URL, response: Response): Promise<unknown> {
     const text = await response.text();
     if (!response.ok) {
       const status = `${response.status}${response.statusText === "" ? "" : ` ${response.statusText}`}`;
@@ -147,6 +160,79 @@ export class ApiClient {
       throw new CliFailure(
         `${method} ${url.pathname} answered ${response.status} with something other than JSON: is ${this.baseUrl.href} an ovs service?`,
       );
+    }
+  }
+
+  /**
+   * Streams a local file to `POST /api/v0/upload_file/` as `multipart/form-data`: the field
+   * `collection`, then the file part `file`. The body is read from disk in chunks as the socket
+   * takes them, never held whole, and its `Content-Length` is known up front from the file's size
+   * and the framing. `onProgress` hears the bytes handed to the connection so far, and the total.
+   */
+  async uploadFile(input: {
+    readonly path: string;
+    readonly size: number;
+    readonly collection: string;
+    readonly onProgress?: (sent: number, total: number) => void;
+  }): Promise<unknown> {
+    const method = "POST";
+    const url = this.url("api/v0/upload_file/");
+    const { head, tail, boundary } = multipartFraming(input.collection, input.path);
+    const total = head.length + input.size + tail.length;
+    // The whole-request timeout would cut a long upload: only the wait for the answer is timed.
+    const aborter = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    let fileError: NodeJS.ErrnoException | undefined;
+    let sent = 0;
+    const report = (bytes: number) => {
+      sent += bytes;
+      input.onProgress?.(sent, total);
+    };
+    async function* parts(): AsyncGenerator<Uint8Array> {
+      yield head;
+      report(head.length);
+      try {
+        for await (const chunk of createReadStream(input.path, { highWaterMark: 256 * 1024 })) {
+          const bytes = chunk as Buffer;
+          yield bytes;
+          report(bytes.length);
+        }
+      } catch (error) {
+        fileError = error as NodeJS.ErrnoException;
+        throw error;
+      }
+      yield tail;
+      report(tail.length);
+      timer = setTimeout(() => aborter.abort(), REQUEST_TIMEOUT_MS);
+    }
+    try {
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method,
+          headers: {
+            Authorization: `Bearer ${this.token}`,
+            Accept: "application/json",
+            "Content-Type": `multipart/form-data; boundary=${boundary}`,
+            "Content-Length": String(total),
+          },
+          body: Readable.toWeb(Readable.from(parts(), { objectMode: false })) as ReadableStream<Uint8Array>,
+          duplex: "half",
+          redirect: "manual",
+          signal: aborter.signal,
+        });
+      } catch (error) {
+        if (fileError !== undefined) {
+          throw new CliFailure(`upload: cannot read ${input.path} (${fileError.code ?? fileError.message})`);
+        }
+        throw this.unanswered(method, url, error);
+      }
+      return await this.answer(method, url, response);
+    } catch (error) {
+      if (error instanceof CliFailure) throw error;
+      throw this.unanswered(method, url, error);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -181,6 +267,52 @@ export class ApiClient {
     throw new CliFailure(`GET ${this.url(path).pathname} had more than ${MAX_PAGES} pages`);
   }
 }
+
+/** Content types of the files a video upload usually is; anything else is sent as bytes. */
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  ".mp4": "video/mp4",
+  ".m4v": "video/x-m4v",
+  ".mov": "video/quicktime",
+  ".qt": "video/quicktime",
+  ".webm": "video/webm",
+  ".mkv": "video/x-matroska",
+  ".avi": "video/x-msvideo",
+  ".wmv": "video/x-ms-wmv",
+  ".flv": "video/x-flv",
+  ".mpg": "video/mpeg",
+  ".mpeg": "video/mpeg",
+  ".ts": "video/mp2t",
+  ".mts": "video/mp2t",
+  ".m2ts": "video/mp2t",
+  ".3gp": "video/3gpp",
+  ".ogv": "video/ogg",
+  ".mp3": "audio/mpeg",
+  ".m4a": "audio/mp4",
+  ".wav": "audio/wav",
+};
+
+export const contentTypeOf = (path: string): string =>
+  CONTENT_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream";
+
+/** A header parameter's value, quoted as browsers do: `"`, CR and LF percent-encoded. */
+const quoted = (value: string) =>
+  `"${value.replace(/"/g, "%22").replace(/\r/g, "%0D").replace(/\n/g, "%0A")}"`;
+
+/** The bytes of a multipart body around the file's own: the `collection` field and the part's header, and the closing boundary. */
+const multipartFraming = (collection: string, path: string) => {
+  const boundary = `----ovs-cli-${randomBytes(16).toString("hex")}`;
+  const head = Buffer.from(
+    `--${boundary}\r\n` +
+      `Content-Disposition: form-data; name="collection"\r\n\r\n` +
+      `${collection}\r\n` +
+      `--${boundary}\r\n` +
+      `Content-Disposition: form-data; name="file"; filename=${quoted(basename(path))}\r\n` +
+      `Content-Type: ${contentTypeOf(path)}\r\n\r\n`,
+    "utf8",
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`, "utf8");
+  return { boundary, head, tail };
+};
 
 /** The client the environment describes; the token is looked for only once the URL is valid. */
 export const clientFromEnv = async (env: Env): Promise<ApiClient> => {

@@ -1,4 +1,6 @@
-import { existsSync } from "node:fs";
+import { stat } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import cliProgress from "cli-progress";
 import { InvalidArgumentError } from "commander";
 import type { Command } from "commander";
 import { CliFailure, clientFromEnv } from "./api-client.js";
@@ -223,11 +225,75 @@ const fileNameOf = (url: URL): string | undefined => {
   }
 };
 
+/** The size of the regular file at `path`, or a one-line failure saying why it cannot be sent. */
+const fileSize = async (path: string): Promise<number> => {
+  try {
+    const found = await stat(path);
+    if (!found.isFile()) throw new CliFailure(`upload: ${JSON.stringify(path)} is not a file`);
+    return found.size;
+  } catch (error) {
+    if (error instanceof CliFailure) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliFailure(
+      code === "ENOENT" || code === "ENOTDIR"
+        ? `upload: ${JSON.stringify(path)} is not an http(s) URL and no such file exists`
+        : `upload: cannot read ${JSON.stringify(path)} (${code ?? String(error)})`,
+    );
+  }
+};
+
+/** Sends a local file to `POST /api/v0/upload_file/`, with a progress bar on a terminal. */
+const uploadLocalFile = async (path: string, flags: JsonOption & { readonly collection: string }) => {
+  const size = await fileSize(path);
+  const api = await client();
+  const bar =
+    flags.json !== true && process.stderr.isTTY
+      ? new cliProgress.SingleBar(
+          {
+            stream: process.stderr,
+            format: "uploading [{bar}] {percentage}% | {sentMiB}/{totalMiB} MiB | ETA {eta_formatted}",
+            hideCursor: true,
+            clearOnComplete: true,
+          },
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined;
+  const mib = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);
+  let started = false;
+  let answer: unknown;
+  try {
+    answer = await api.uploadFile({
+      path,
+      size,
+      collection: flags.collection,
+      ...(bar === undefined
+        ? {}
+        : {
+            onProgress: (sent: number, total: number) => {
+              if (!started) bar.start(total, 0, { sentMiB: mib(0), totalMiB: mib(total) });
+              started = true;
+              bar.update(sent, { sentMiB: mib(sent), totalMiB: mib(total) });
+            },
+          }),
+    });
+  } finally {
+    bar?.stop();
+  }
+  if (flags.json === true) return printJson(answer);
+  const videos = isRecord(answer) ? Object.entries(answer) : [];
+  for (const [key, video] of videos) {
+    write(`uploaded video ${key} ${JSON.stringify(field(video, "title"))} from ${path}`);
+  }
+};
+
 const uploadCommand = (program: Command) => {
   program
     .command("upload")
-    .description("have the service fetch a video from a URL into a collection (POST /api/v0/upload_videos/)")
-    .argument("<url>", "an http(s) URL the service can fetch the video from")
+    .description(
+      "upload a local video file (POST /api/v0/upload_file/), or have the service fetch one from a URL " +
+        "(POST /api/v0/upload_videos/), into a collection",
+    )
+    .argument("<file-or-url>", "a local video file, or an http(s) URL the service can fetch the video from")
     .requiredOption("--collection <key>", "the collection's key")
     .option("--json", "print the API's JSON")
     .action(
@@ -238,12 +304,10 @@ const uploadCommand = (program: Command) => {
         } catch {
           url = undefined;
         }
+        if (url?.protocol === "file:") return uploadLocalFile(fileURLToPath(url), flags);
+        // Anything else that is not an http(s) URL is a path (`C:\x.mp4` parses as a `c:` URL).
         if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
-          const local = existsSync(source) ? ` (${JSON.stringify(source)} is a local file)` : "";
-          throw new CliFailure(
-            `upload: ${JSON.stringify(source)} is not an http(s) URL${local}: the service cannot take a file ` +
-              "from this machine yet, only a URL it fetches itself; put the file where the service can reach it and pass that URL",
-          );
+          return uploadLocalFile(source, flags);
         }
         const name = fileNameOf(url);
         if (name === undefined) {

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { IncomingHttpHeaders } from "node:http";
 import { createServer as createNetServer } from "node:net";
@@ -119,6 +119,31 @@ describe("ovs data commands against a served app", () => {
     expect(got["status"]).toBeTypeOf("string");
   }, 60_000);
 
+  it("streams a local file to the service and reads the video back", async () => {
+    const created = record(json(await run(["collection", "create", "--title", "Files", "--json"], env)));
+    const key = String(created["key"]);
+    const dir = mkdtempSync(join(tmpdir(), "ovs-upload-file-"));
+    try {
+      const path = join(dir, "lecture 2.mp4");
+      const bytes = Buffer.alloc(3 * 1024 * 1024 + 12_345);
+      for (let index = 0; index < bytes.length; index += 1) bytes[index] = (index * 31 + 7) % 251;
+      writeFileSync(path, bytes);
+
+      const uploaded = Object.entries(record(json(await run(["upload", path, "--collection", key, "--json"], env))));
+      expect(uploaded).toHaveLength(1);
+      const [videoKey, video] = uploaded[0] ?? [];
+      expect(videoKey).toMatch(/^[0-9a-f]{32}$/);
+      expect(record(video)).toMatchObject({ title: "lecture 2.mp4" });
+      expect(record(video)["s3key"]).toBeTypeOf("string");
+
+      const got = record(json(await run(["video", "get", String(videoKey), "--json"], env)));
+      expect(got).toMatchObject({ key: videoKey, collection_key: key });
+      expect(got["status"]).toBeTypeOf("string");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it("creates, lists and revokes API tokens", async () => {
     const created = record(json(await run(["token", "create", "--name", "x", "--json"], env)));
     expect(created["token"]).toBeTypeOf("string");
@@ -153,7 +178,7 @@ describe("ovs data commands against a served app", () => {
     expect(badGroup.stderr).toContain('{"view_lists":["Group does not exist: no-such-group"]}');
   }, 60_000);
 
-  it("refuses the flags the service does not take yet, and local files, before sending anything", async () => {
+  it("refuses the flags the service does not take yet, and missing local files, before sending anything", async () => {
     const [publicCreate, learnUpdate, localFile] = await Promise.all([
       run(["collection", "create", "--title", "Never", "--public", "--json"], env),
       run(["collection", "update", "0".repeat(32), "--no-include-in-learn"], env),
@@ -167,7 +192,8 @@ describe("ovs data commands against a served app", () => {
     expect(learnUpdate.code).toBe(1);
     expect(learnUpdate.stderr).toContain("--no-include-in-learn is not supported by the service yet");
     expect(localFile.code).toBe(1);
-    expect(localFile.stderr).toMatch(/^ovs: upload: "\.\/lecture\.mp4" is not an http\(s\) URL/);
+    expect(localFile.stderr).toBe('ovs: upload: "./lecture.mp4" is not an http(s) URL and no such file exists\n');
+    expect(localFile.stdout).toBe("");
     const after = json(await run(["collection", "list", "--json"], env)) as Array<Record<string, unknown>>;
     expect(after.map((collection) => collection["title"])).not.toContain("Never");
   }, 60_000);
