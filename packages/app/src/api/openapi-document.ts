@@ -167,6 +167,13 @@ const COLLECTION_BODY_DESCRIPTIONS = {
   edx_course_id: "The edX course the collection's videos are posted to; empty or null for none.",
   is_logged_in_only: "Whether only signed-in users may view the collection's videos.",
   owner: "The owner's user id; only staff may give a collection another owner.",
+  is_public:
+    "Staff only. Publishes the collection: new videos start public. Changing it on an existing collection " +
+    "makes every video public (or, when unpublishing, private) — except that publishing a collection " +
+    "included in MIT Learn leaves its videos as they are.",
+  include_in_learn: "Staff only. Offers the collection's public videos to MIT Learn (the public feed's filter).",
+  for_shorts: "Staff only. Transcodes the collection's videos in portrait sizes, for shorts.",
+  stream_source: "Staff only. Where the collection's public videos stream from: `Youtube`, `Cloudfront`, or null.",
 };
 
 /** The request bodies, generated when the document is built. */
@@ -362,6 +369,9 @@ const collection = object({
   videos: arrayOf(ref("SimpleVideo")),
   is_logged_in_only: boolean,
   is_admin: boolean,
+  include_in_learn: boolean,
+  for_shorts: boolean,
+  schedule_retranscode: boolean,
 });
 const playback = object({
   key: hexKey,

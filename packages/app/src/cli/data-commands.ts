@@ -75,39 +75,36 @@ const wholeDays = (value: string): number => {
   return Number(value.trim());
 };
 
-/**
- * Settings the command line already names but the collection API has no field for. Sending them
- * would be refused, and dropping them would let the operator believe they took effect; so a run
- * that names one stops before anything is sent.
- */
-const UNSUPPORTED_COLLECTION_FLAGS = [
-  ["public", "public"],
-  ["includeInLearn", "include-in-learn"],
-  ["forShorts", "for-shorts"],
-] as const;
-
 interface CollectionFlags extends JsonOption {
   readonly title?: string;
   readonly public?: boolean;
   readonly includeInLearn?: boolean;
   readonly forShorts?: boolean;
+  readonly streamSource?: StreamSourceName;
   /** `false` is `--no-view-group`: clear the list. */
   readonly viewGroup?: ReadonlyArray<string> | false;
   readonly adminGroup?: ReadonlyArray<string> | false;
 }
 
-const refuseUnsupported = (command: string, flags: CollectionFlags, nothingDone: string) => {
-  const given = UNSUPPORTED_COLLECTION_FLAGS.flatMap(([key, name]) => {
-    const value = flags[key];
-    if (value === undefined) return [];
-    return [value ? `--${name}` : `--no-${name}`];
-  });
-  if (given.length === 0) return;
-  throw new CliFailure(
-    `${command}: ${given.join(", ")} ${given.length === 1 ? "is" : "are"} not supported by the service yet ` +
-      `(its collection API has no such field); ${nothingDone}`,
-  );
+const STREAM_SOURCES = { youtube: "Youtube", cloudfront: "Cloudfront", none: null } as const;
+type StreamSourceName = keyof typeof STREAM_SOURCES;
+
+/** Kept as its lower-case name: commander replaces a parser's `null` with a default of its own. */
+const streamSourceName = (value: string): StreamSourceName => {
+  const name = value.trim().toLowerCase();
+  if (!Object.hasOwn(STREAM_SOURCES, name)) {
+    throw new InvalidArgumentError("expected youtube, cloudfront or none");
+  }
+  return name as StreamSourceName;
 };
+
+/** The operator flags given on the command line, as the API's fields (staff only, the API checks). */
+const operatorFields = (flags: CollectionFlags) => ({
+  ...(flags.public === undefined ? {} : { is_public: flags.public }),
+  ...(flags.includeInLearn === undefined ? {} : { include_in_learn: flags.includeInLearn }),
+  ...(flags.forShorts === undefined ? {} : { for_shorts: flags.forShorts }),
+  ...(flags.streamSource === undefined ? {} : { stream_source: STREAM_SOURCES[flags.streamSource] }),
+});
 
 const groupsField = (groups: ReadonlyArray<string> | false | undefined) =>
   groups === undefined ? undefined : groups === false ? [] : [...groups];
@@ -124,21 +121,22 @@ const collectionCommands = (program: Command) => {
     .command("create")
     .description("create a collection (POST /api/v0/collections/)")
     .requiredOption("--title <title>", "the collection's title")
-    .option("--public", "make the collection public (not supported by the service yet)")
-    .option("--include-in-learn", "list the collection in Learn (not supported by the service yet)")
-    .option("--for-shorts", "use the collection for shorts (not supported by the service yet)")
+    .option("--public", "publish the collection: its new videos start public (staff only)")
+    .option("--include-in-learn", "offer the collection's public videos to MIT Learn (staff only)")
+    .option("--for-shorts", "transcode the collection's videos in portrait sizes (staff only)")
+    .option("--stream-source <source>", "youtube, cloudfront or none (staff only)", streamSourceName)
     .option("--view-group <group>", "a group whose members may view (repeatable)", collectGroup)
     .option("--admin-group <group>", "a group whose members administer (repeatable)", collectGroup)
     .option("--json", "print the API's JSON")
     .action(
       reported(async (flags: CollectionFlags & { readonly title: string }) => {
-        refuseUnsupported("collection create", flags, "no collection was created");
         const answer = await (
           await client()
         ).request("POST", "api/v0/collections/", {
           title: flags.title,
           view_lists: groupsField(flags.viewGroup) ?? [],
           admin_lists: groupsField(flags.adminGroup) ?? [],
+          ...operatorFields(flags),
         });
         if (flags.json === true) return printJson(answer);
         write(`created collection ${field(answer, "key")} ${JSON.stringify(field(answer, "title"))}`);
@@ -151,12 +149,13 @@ const collectionCommands = (program: Command) => {
     .description("change a collection's fields; only the options given change (PATCH)")
     .argument("<key>", "the collection's key")
     .option("--title <title>", "the collection's title")
-    .option("--public", "make the collection public (not supported by the service yet)")
-    .option("--no-public", "make the collection not public (not supported by the service yet)")
-    .option("--include-in-learn", "list the collection in Learn (not supported by the service yet)")
-    .option("--no-include-in-learn", "do not list it in Learn (not supported by the service yet)")
-    .option("--for-shorts", "use the collection for shorts (not supported by the service yet)")
-    .option("--no-for-shorts", "do not use it for shorts (not supported by the service yet)")
+    .option("--public", "publish the collection and every video in it (staff only)")
+    .option("--no-public", "unpublish the collection: every video in it becomes private (staff only)")
+    .option("--include-in-learn", "offer the collection's public videos to MIT Learn (staff only)")
+    .option("--no-include-in-learn", "stop offering them to MIT Learn (staff only)")
+    .option("--for-shorts", "transcode the collection's videos in portrait sizes (staff only)")
+    .option("--no-for-shorts", "transcode them in landscape sizes (staff only)")
+    .option("--stream-source <source>", "youtube, cloudfront or none (staff only)", streamSourceName)
     .option(
       "--view-group <group>",
       "a group whose members may view (repeatable; replaces the list)",
@@ -172,17 +171,18 @@ const collectionCommands = (program: Command) => {
     .option("--json", "print the API's JSON")
     .action(
       reported(async (key: string, flags: CollectionFlags) => {
-        refuseUnsupported("collection update", flags, "the collection was not changed");
         const viewLists = groupsField(flags.viewGroup);
         const adminLists = groupsField(flags.adminGroup);
         const body = {
           ...(flags.title === undefined ? {} : { title: flags.title }),
           ...(viewLists === undefined ? {} : { view_lists: viewLists }),
           ...(adminLists === undefined ? {} : { admin_lists: adminLists }),
+          ...operatorFields(flags),
         };
         if (Object.keys(body).length === 0) {
           throw new CliFailure(
-            "collection update: nothing to change: give --title, --view-group, --admin-group, --no-view-group or --no-admin-group",
+            "collection update: nothing to change: give --title, --view-group, --admin-group, --no-view-group, " +
+              "--no-admin-group, --[no-]public, --[no-]include-in-learn, --[no-]for-shorts or --stream-source",
           );
         }
         const answer = await (await client()).request("PATCH", `api/v0/collections/${segment(key)}/`, body);

@@ -2,7 +2,7 @@ import { startTestService } from "./support/test-service.js";
 import type { TestService } from "./support/test-service.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userPrincipal } from "@ovs/domain";
-import { aCollection, aUser, storeIn } from "@ovs/domain/testing";
+import { aCollection, aUser, aVideo, storeIn } from "@ovs/domain/testing";
 import type { Ovs } from "../../src/composition/create-ovs.js";
 
 /**
@@ -162,6 +162,37 @@ describe("the collections API", () => {
   });
 });
 
+describe("the operator flags of a collection", () => {
+  it("staff publish a collection and its videos follow; a collection admin who is not staff is refused, naming the flags", async () => {
+    const harness = ovs.harness!;
+    const store = storeIn(harness);
+    const admin = await store.user(aUser().named("collection-admin@example.edu"));
+    const collection = await store.collection(aCollection().with({ ownerId: admin.id }), admin);
+    const video = await store.video(collection, aVideo().private());
+    const adminToken = (await ovs.useCases.issueApiToken(userPrincipal(admin), { name: "tests" })).token;
+    const path = `/api/v0/collections/${collection.key.replaceAll("-", "")}/`;
+
+    const refused = await api(path, { method: "PATCH", token: adminToken, body: json({ is_public: true }) });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({ detail: "only staff and superusers may set is_public" });
+    expect(harness.database.tables.videos.get(video.key)?.isPublic).toBe(false);
+
+    const published = await api(path, {
+      method: "PATCH",
+      token: staffToken,
+      body: json({ is_public: true, include_in_learn: false, stream_source: "Cloudfront" }),
+    });
+    expect(published.status).toBe(200);
+    expect(await published.json()).toMatchObject({
+      is_public: true,
+      include_in_learn: false,
+      stream_source: "Cloudfront",
+      notices: ["The collection is public: 1 video changed to public, visible to anyone, signed in or not."],
+    });
+    expect(harness.database.tables.videos.get(video.key)).toMatchObject({ isPublic: true, isPrivate: false });
+  });
+});
+
 describe("list links", () => {
   it("are absolute on ODL_VIDEO_BASE_URL, not on the host the request names", async () => {
     for (const title of ["Links A", "Links B"]) {
@@ -204,6 +235,9 @@ describe("the public feed", () => {
   it("answers anonymous crawlers with upstream's envelope", async () => {
     const answer = await api("/api/v0/public/videos/");
     expect(answer.status).toBe(200);
-    expect(await answer.json()).toMatchObject({ count: 0, results: [] });
+    const page = (await answer.json()) as { count: number; results: Array<{ key: string }> };
+    expect(page).toMatchObject({ next: null, previous: null });
+    expect(page.count).toBe(page.results.length);
+    for (const video of page.results) expect(video.key).toMatch(/^[0-9a-f]{32}$/);
   });
 });

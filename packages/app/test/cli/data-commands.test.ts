@@ -129,7 +129,9 @@ describe("ovs data commands against a served app", () => {
       for (let index = 0; index < bytes.length; index += 1) bytes[index] = (index * 31 + 7) % 251;
       writeFileSync(path, bytes);
 
-      const uploaded = Object.entries(record(json(await run(["upload", path, "--collection", key, "--json"], env))));
+      const uploaded = Object.entries(
+        record(json(await run(["upload", path, "--collection", key, "--json"], env))),
+      );
       expect(uploaded).toHaveLength(1);
       const [videoKey, video] = uploaded[0] ?? [];
       expect(videoKey).toMatch(/^[0-9a-f]{32}$/);
@@ -178,21 +180,63 @@ describe("ovs data commands against a served app", () => {
     expect(badGroup.stderr).toContain('{"view_lists":["Group does not exist: no-such-group"]}');
   }, 60_000);
 
-  it("refuses the flags the service does not take yet, and missing local files, before sending anything", async () => {
-    const [publicCreate, learnUpdate, localFile] = await Promise.all([
-      run(["collection", "create", "--title", "Never", "--public", "--json"], env),
-      run(["collection", "update", "0".repeat(32), "--no-include-in-learn"], env),
+  it("sets the operator flags of a collection as staff, and refuses a bad stream source before sending anything", async () => {
+    const created = record(
+      json(
+        await run(
+          [
+            "collection",
+            "create",
+            "--title",
+            "Shorts",
+            "--public",
+            "--for-shorts",
+            "--stream-source",
+            "YouTube",
+            "--json",
+          ],
+          env,
+        ),
+      ),
+    );
+    expect(created).toMatchObject({ is_public: true, stream_source: "Youtube" });
+
+    const updated = record(
+      json(
+        await run(
+          [
+            "collection",
+            "update",
+            String(created["key"]),
+            "--no-public",
+            "--include-in-learn",
+            "--stream-source",
+            "none",
+            "--json",
+          ],
+          env,
+        ),
+      ),
+    );
+    expect(updated).toMatchObject({
+      is_public: false,
+      include_in_learn: true,
+      for_shorts: true,
+      stream_source: null,
+    });
+
+    const [badSource, localFile] = await Promise.all([
+      run(["collection", "create", "--title", "Never", "--stream-source", "vimeo"], env),
       run(["upload", "./lecture.mp4", "--collection", "0".repeat(32)], env),
     ]);
-    expect(publicCreate).toMatchObject({ code: 1, stdout: "" });
-    expect(publicCreate.stderr).toMatch(
-      /^ovs: collection create: --public is not supported by the service yet/,
+    expect(badSource).toMatchObject({ code: 1, stdout: "" });
+    expect(badSource.stderr).toContain(
+      "--stream-source <source>' argument 'vimeo' is invalid. expected youtube, cloudfront or none",
     );
-    expect(publicCreate.stderr).toContain("no collection was created");
-    expect(learnUpdate.code).toBe(1);
-    expect(learnUpdate.stderr).toContain("--no-include-in-learn is not supported by the service yet");
     expect(localFile.code).toBe(1);
-    expect(localFile.stderr).toBe('ovs: upload: "./lecture.mp4" is not an http(s) URL and no such file exists\n');
+    expect(localFile.stderr).toBe(
+      'ovs: upload: "./lecture.mp4" is not an http(s) URL and no such file exists\n',
+    );
     expect(localFile.stdout).toBe("");
     const after = json(await run(["collection", "list", "--json"], env)) as Array<Record<string, unknown>>;
     expect(after.map((collection) => collection["title"])).not.toContain("Never");

@@ -34,6 +34,13 @@ export const canAdminCollection = (
 export const canCreateCollection = (principal: Principal): boolean =>
   principal._tag === "User" && (principal.isStaff || principal.isSuperuser);
 
+/**
+ * The operator flags of a collection (`is_public`, `include_in_learn`, `for_shorts`,
+ * `stream_source`), which upstream changed only in the Django admin: staff and superusers, not
+ * every collection admin, since they publish to the world and to MIT Learn.
+ */
+export const canSetOperatorFlags = (principal: Principal): boolean => canCreateCollection(principal);
+
 /** Uploading videos or subtitles and syncing to edX act on a collection its admins own. */
 export const canUploadToCollection = canAdminCollection;
 

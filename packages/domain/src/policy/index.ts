@@ -3,6 +3,7 @@
 export {
   canAdminCollection,
   canCreateCollection,
+  canSetOperatorFlags,
   canDownloadVideo,
   canEditVideo,
   canSeeShareableUrl,
@@ -60,7 +61,7 @@ export type {
   RecordDate,
 } from "./lecture-capture-names.js";
 export { mediaKeySpaceOf } from "./media-key-space.js";
-export { newVideoIsPublic } from "./new-video-visibility.js";
+export { newVideoIsPublic, propagatedVideoVisibility } from "./new-video-visibility.js";
 export {
   notificationContext,
   notificationFor,

@@ -64,6 +64,9 @@ describe("collectionPayload — CollectionSerializer", () => {
       is_admin: true,
       owner: GOLDEN_OWNER_ID,
       owner_info: ownerInfo,
+      include_in_learn: false,
+      for_shorts: false,
+      schedule_retranscode: false,
     });
     expect(Object.keys(payload)).toEqual([
       "key",
@@ -81,6 +84,9 @@ describe("collectionPayload — CollectionSerializer", () => {
       "is_admin",
       "owner",
       "owner_info",
+      "include_in_learn",
+      "for_shorts",
+      "schedule_retranscode",
     ]);
     expect(Object.keys(payload.owner_info)).toEqual(["id", "username", "email"]);
   });

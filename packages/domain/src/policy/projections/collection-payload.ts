@@ -33,6 +33,13 @@ export interface CollectionPayload {
   readonly is_admin: boolean;
   readonly owner: number;
   readonly owner_info: OwnerInfoPayload;
+  /**
+   * Beyond upstream, which showed these only in the Django admin: the operator flags and the
+   * retranscode flag, so the settings page can show what it edits.
+   */
+  readonly include_in_learn: boolean;
+  readonly for_shorts: boolean;
+  readonly schedule_retranscode: boolean;
 }
 
 /** Upstream `CollectionListSerializer` (collection list and create responses). */
@@ -102,6 +109,9 @@ export const collectionPayload = (input: {
     is_admin: canAdminCollection(principal, collection),
     owner: input.owner.id,
     owner_info: ownerInfo(input.owner),
+    include_in_learn: collection.includeInLearn,
+    for_shorts: collection.forShorts,
+    schedule_retranscode: collection.scheduleRetranscode,
   };
 };
 

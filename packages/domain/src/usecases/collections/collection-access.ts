@@ -1,12 +1,15 @@
 import { Effect, Either } from "effect";
 import { parseCollectionKey } from "../../model/keys.js";
 import type { Principal } from "../../model/user.js";
-import { canAdminCollection, canViewCollection } from "../../policy/access.js";
+import { canAdminCollection, canSetOperatorFlags, canViewCollection } from "../../policy/access.js";
 import type { CollectionRepository } from "../../ports/collection-repository.js";
 import { CollectionNotFound, Forbidden, orFail } from "../errors.js";
 
-/** Reading a collection, or administering it (changing, deleting). */
-export type CollectionNeed = "view" | "admin";
+/**
+ * Reading a collection, administering it (changing, deleting), or setting only its operator
+ * flags, which staff may do on any collection as they did in upstream's Django admin.
+ */
+export type CollectionNeed = "view" | "admin" | "operate";
 
 /**
  * What a principal who may not view a collection is told. Anonymous visitors are asked to sign
@@ -31,9 +34,10 @@ export const findCollectionFor = Effect.fn("findCollectionFor")(function* (
   const collection = yield* collections
     .findByKey(parsed.right)
     .pipe(orFail(() => new CollectionNotFound({ key: parsed.right })));
+  if (need === "operate" && canSetOperatorFlags(principal)) return collection;
   if (!canViewCollection(principal, collection))
     return yield* collectionHiddenFrom(principal, collection.key);
-  if (need === "admin" && !canAdminCollection(principal, collection)) {
+  if (need !== "view" && !canAdminCollection(principal, collection)) {
     return yield* new Forbidden({
       reason: "only admins of this collection may change it",
       signInRequired: principal._tag === "Anonymous",

@@ -1,11 +1,12 @@
 import { Schema } from "effect";
+import { StreamSource } from "../../model/collection.js";
 import { CollectionTitle, EdxCourseId, GroupName } from "../../model/fields.js";
 import { UserId } from "../../model/user.js";
 
 /**
  * The JSON bodies of collection create and update, with upstream's field names
  * (`CollectionListSerializer`, `CollectionSerializer`), so field errors name what the client
- * sent. Any other field, read-only ones (`key`, `is_public`, `stream_source`, …) included, is refused by name.
+ * sent. Any other field, read-only ones (`key`, `video_count`, …) included, is refused by name.
  */
 
 const optionalField = <S extends Schema.Schema.Any>(schema: S) =>
@@ -19,6 +20,11 @@ const sharedFields = {
   /** Upstream's create serializer silently dropped it although the UI sends it; accepted here. */
   isLoggedInOnly: optionalField(Schema.Boolean).pipe(Schema.fromKey("is_logged_in_only")),
   owner: optionalField(UserId),
+  /** The operator flags: only staff and superusers may send them (`canSetOperatorFlags`). */
+  isPublic: optionalField(Schema.Boolean).pipe(Schema.fromKey("is_public")),
+  includeInLearn: optionalField(Schema.Boolean).pipe(Schema.fromKey("include_in_learn")),
+  forShorts: optionalField(Schema.Boolean).pipe(Schema.fromKey("for_shorts")),
+  streamSource: optionalField(Schema.NullOr(StreamSource)).pipe(Schema.fromKey("stream_source")),
 };
 
 export const CreateCollectionBody = Schema.Struct({

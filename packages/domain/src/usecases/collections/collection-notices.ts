@@ -1,4 +1,5 @@
 import type { Collection } from "../../model/collection.js";
+import type { Video } from "../../model/video.js";
 import { hasEdxCourse } from "../../model/collection.js";
 
 /**
@@ -9,7 +10,9 @@ export type CollectionNotice =
   /** The collection was linked to an edX course: its videos' media is now served openly. */
   | { readonly _tag: "MediaServedOpenly"; readonly message: string }
   /** The course was unlinked: media of videos that are not public is signed again. */
-  | { readonly _tag: "MediaSignedAgain"; readonly message: string };
+  | { readonly _tag: "MediaSignedAgain"; readonly message: string }
+  /** An operator published or unpublished the collection, and its videos followed. */
+  | { readonly _tag: "VideosRepublished"; readonly message: string; readonly videoCount: number };
 
 export const MEDIA_SERVED_OPENLY: CollectionNotice = {
   _tag: "MediaServedOpenly",
@@ -37,4 +40,20 @@ export const courseLinkNotices = (
   if (isLinked && !wasLinked) return [MEDIA_SERVED_OPENLY];
   if (wasLinked && !isLinked) return [MEDIA_SIGNED_AGAIN];
   return [];
+};
+
+/** What publishing or unpublishing a collection did to its videos (`propagatedVideoVisibility`). */
+export const videosRepublishedNotice = (
+  flags: Pick<Video, "isPublic">,
+  videoCount: number,
+): CollectionNotice => {
+  const videos = videoCount === 1 ? "1 video" : `${videoCount} videos`;
+  return {
+    _tag: "VideosRepublished",
+    videoCount,
+    message: flags.isPublic
+      ? `The collection is public: ${videos} changed to public, visible to anyone, signed in or not.`
+      : `The collection is no longer public: ${videos} changed to private, visible only to the ` +
+        "collection's admins. Open each video to choose who else may watch it.",
+  };
 };

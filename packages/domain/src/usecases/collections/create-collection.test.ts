@@ -121,6 +121,28 @@ describe("creating a collection", () => {
     nothingWritten(harness);
   });
 
+  it("staff set the operator flags at creation", async () => {
+    const { harness, staff, create } = await setUp();
+
+    const created = await Effect.runPromise(
+      create.run(userPrincipal(staff), {
+        title: "Shorts",
+        is_public: true,
+        include_in_learn: true,
+        for_shorts: true,
+        stream_source: "Cloudfront",
+      }),
+    );
+
+    expect(harness.database.tables.collections.get(created.collection.key)).toMatchObject({
+      isPublic: true,
+      includeInLearn: true,
+      forShorts: true,
+      streamSource: "Cloudfront",
+    });
+    expect(collectionListPayload(created)).toMatchObject({ is_public: true, stream_source: "Cloudfront" });
+  });
+
   it("refuses a missing or blank title and names the field", async () => {
     const { harness, staff, create } = await setUp();
 

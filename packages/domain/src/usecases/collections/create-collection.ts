@@ -13,6 +13,7 @@ import { checkGroupsExist } from "./access-group-lists.js";
 import { CreateCollectionBody, normalisedCourseId } from "./collection-input.js";
 import type { CollectionNotice } from "./collection-notices.js";
 import { courseLinkNotices } from "./collection-notices.js";
+import { checkOperatorFlags } from "./operator-flags.js";
 import { ownerOf, requestedOwner } from "./collection-owner.js";
 import type { CollectionListEntry } from "./collection-view.js";
 
@@ -55,6 +56,7 @@ export class CreateCollection {
         });
       }
       const input = yield* validateInput(CreateCollectionBody, body, { unknownFields: "refuse" });
+      yield* checkOperatorFlags(principal, input);
       const viewLists = input.viewLists ?? [];
       const adminLists = input.adminLists ?? [];
       yield* checkGroupsExist(groupDirectory, [
@@ -76,6 +78,10 @@ export class CreateCollection {
         adminLists,
         isLoggedInOnly: input.isLoggedInOnly ?? false,
         edxCourseId: normalisedCourseId(input.edxCourseId ?? null),
+        isPublic: input.isPublic ?? collectionDefaults.isPublic,
+        includeInLearn: input.includeInLearn ?? collectionDefaults.includeInLearn,
+        forShorts: input.forShorts ?? collectionDefaults.forShorts,
+        streamSource: input.streamSource === undefined ? collectionDefaults.streamSource : input.streamSource,
         createdAt: at,
         updatedAt: at,
       };

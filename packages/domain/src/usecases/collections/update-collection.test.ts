@@ -362,6 +362,148 @@ describe("updating a collection", () => {
     });
   });
 
+  describe("the operator flags", () => {
+    const flagsOf = (harness: ReturnType<typeof makeInMemoryHarness>, key: string) => {
+      const video = harness.database.tables.videos.get(key);
+      return { isPublic: video?.isPublic, isPrivate: video?.isPrivate };
+    };
+    const movesQueued = (harness: ReturnType<typeof makeInMemoryHarness>) =>
+      harness.jobs
+        .pending("video.visibility")
+        .map((job) => job.payload.videoKey)
+        .sort();
+
+    it("staff set include_in_learn, for_shorts and stream_source, and the detail shows them", async () => {
+      const { harness, owner, collection, update } = await setUp();
+
+      const updated = await Effect.runPromise(
+        update.run(userPrincipal(owner), collection.key, {
+          include_in_learn: true,
+          for_shorts: true,
+          stream_source: "Youtube",
+        }),
+      );
+
+      expect(storedCollection(harness, collection.key)).toMatchObject({
+        includeInLearn: true,
+        forShorts: true,
+        streamSource: "Youtube",
+        isPublic: false,
+      });
+      expect(collectionPayload(updated)).toMatchObject({
+        include_in_learn: true,
+        for_shorts: true,
+        stream_source: "Youtube",
+      });
+      expect(updated.notices).toEqual([]);
+    });
+
+    it("refuses a collection admin who is not staff, naming the flags, and changes nothing", async () => {
+      const { harness, collection, admin, update } = await setUp();
+      const before = storedCollection(harness, collection.key);
+
+      const error = await failureOf(
+        update.run(admin, collection.key, { title: "Renamed", is_public: true, for_shorts: true }),
+      );
+
+      expect(error).toMatchObject({
+        _tag: "Forbidden",
+        reason: "only staff and superusers may set is_public, for_shorts",
+        signInRequired: false,
+      });
+      expect(storedCollection(harness, collection.key)).toEqual(before);
+    });
+
+    it("staff set the flags of a collection they do not administer, but change nothing else of it", async () => {
+      const { harness, store, collection, update } = await setUp();
+      const operator = userPrincipal(await store.user(aUser().staff()));
+
+      await Effect.runPromise(update.run(operator, collection.key, { for_shorts: true }));
+      const mixed = await failureOf(update.run(operator, collection.key, { for_shorts: false, title: "Mine" }));
+
+      expect(storedCollection(harness, collection.key)).toMatchObject({ forShorts: true, title: "Physics" });
+      expect(mixed).toMatchObject({ _tag: "CollectionNotFound" });
+    });
+
+    it("refuses a stream source other than Youtube, Cloudfront or null, naming the field", async () => {
+      const { owner, collection, update } = await setUp();
+
+      const error = await failureOf(
+        update.run(userPrincipal(owner), collection.key, { stream_source: "vimeo" }),
+      );
+
+      expect(error).toMatchObject({ _tag: "InvalidInput" });
+      expect(JSON.stringify(error)).toContain("stream_source");
+    });
+
+    it("publishing a collection makes every video public and queues the moves of the protected ones", async () => {
+      const { harness, store, owner, collection, update } = await setUp();
+      const restricted = await store.video(collection);
+      const privateOne = await store.video(collection, aVideo().private());
+      const alreadyPublic = await store.video(collection, aVideo().public());
+      const elsewhere = await store.video(await store.collection());
+
+      const updated = await Effect.runPromise(
+        update.run(userPrincipal(owner), collection.key, { is_public: true }),
+      );
+
+      for (const video of [restricted, privateOne, alreadyPublic]) {
+        expect(flagsOf(harness, video.key)).toEqual({ isPublic: true, isPrivate: false });
+      }
+      expect(flagsOf(harness, elsewhere.key)).toEqual({ isPublic: false, isPrivate: false });
+      expect(movesQueued(harness)).toEqual([restricted.key, privateOne.key].sort());
+      expect(updated.notices.map((notice) => notice.message)).toEqual([
+        "The collection is public: 2 videos changed to public, visible to anyone, signed in or not.",
+      ]);
+    });
+
+    it("unpublishing makes every video private, admins only, and queues the moves of the public ones", async () => {
+      const { harness, store, owner, update } = await setUp();
+      const published = await store.collection(
+        aCollection().with({ isPublic: true, includeInLearn: true }),
+        owner,
+      );
+      const publicOne = await store.video(published, aVideo().public());
+      const loggedIn = await store.video(published, aVideo().with({ isLoggedInOnly: true }));
+
+      const updated = await Effect.runPromise(
+        update.run(userPrincipal(owner), published.key, { is_public: false }),
+      );
+
+      expect(flagsOf(harness, publicOne.key)).toEqual({ isPublic: false, isPrivate: true });
+      expect(flagsOf(harness, loggedIn.key)).toEqual({ isPublic: false, isPrivate: true });
+      expect(movesQueued(harness)).toEqual([publicOne.key]);
+      expect(updated.notices[0]?.message).toMatch(
+        /^The collection is no longer public: 2 videos changed to private/,
+      );
+    });
+
+    it("publishing a collection included in MIT Learn leaves its videos alone", async () => {
+      const { harness, store, owner, update } = await setUp();
+      const learn = await store.collection(aCollection().with({ includeInLearn: true }), owner);
+      const video = await store.video(learn);
+
+      const updated = await Effect.runPromise(
+        update.run(userPrincipal(owner), learn.key, { is_public: true }),
+      );
+
+      expect(storedCollection(harness, learn.key)?.isPublic).toBe(true);
+      expect(flagsOf(harness, video.key)).toEqual({ isPublic: false, isPrivate: false });
+      expect(movesQueued(harness)).toEqual([]);
+      expect(updated.notices).toEqual([]);
+    });
+
+    it("sending is_public unchanged touches no video", async () => {
+      const { harness, store, owner, collection, update } = await setUp();
+      const video = await store.video(collection, aVideo().private());
+
+      await Effect.runPromise(update.run(userPrincipal(owner), collection.key, { is_public: false }));
+
+      expect(flagsOf(harness, video.key)).toEqual({ isPublic: false, isPrivate: true });
+      expect(harness.database.tables.videos.get(video.key)?.updatedAt).toEqual(video.updatedAt);
+    });
+  });
+
   it("returns the collection with the videos the principal may view, signed for protected ones", async () => {
     const { store, collection, admin, update } = await setUp();
     const shown = await store.video(collection);

@@ -5,6 +5,8 @@ import type { EdxEndpoint } from "../../model/edx-endpoint.js";
 import { endpointForCourse } from "../../model/edx-endpoint.js";
 import type { Principal, User } from "../../model/user.js";
 import { mediaKeySpaceOf } from "../../policy/media-key-space.js";
+import { canSetOperatorFlags } from "../../policy/access.js";
+import { propagatedVideoVisibility } from "../../policy/new-video-visibility.js";
 import type { CdnSigningFailure } from "../../ports/cdn-urls.js";
 import type { DirectoryFailure } from "../../ports/group-directory.js";
 import type { QueueFailure } from "../../ports/job-queue.js";
@@ -17,9 +19,10 @@ import { validateInput } from "../validate-input.js";
 import { checkGroupsExist } from "./access-group-lists.js";
 import { findCollectionFor } from "./collection-access.js";
 import type { CollectionNotice } from "./collection-notices.js";
-import { courseLinkNotices } from "./collection-notices.js";
+import { courseLinkNotices, videosRepublishedNotice } from "./collection-notices.js";
 import { UpdateCollectionBody, normalisedCourseId } from "./collection-input.js";
 import { requestedOwner } from "./collection-owner.js";
+import { checkOperatorFlags, setsOnlyOperatorFlags } from "./operator-flags.js";
 import type { CollectionView } from "./collection-view.js";
 import { collectionViewFor } from "./collection-view.js";
 
@@ -49,7 +52,13 @@ export interface UpdatedCollection extends CollectionView {
  * post-save signal, which copied it on every save; here only on a change, so editing a title
  * no longer clears the videos' flags).
  *
- * Linking or unlinking an edX course moves media (`mediaKeySpaceOf`): a `video.visibility` job
+ * Operator flags (`is_public`, `include_in_learn`, `for_shorts`, `stream_source`) are for staff
+ * and superusers (`canSetOperatorFlags`), on any collection when the body sets nothing else, as
+ * in upstream's Django admin; changing `is_public` carries the collection's
+ * visibility to every video (`propagatedVideoVisibility`, upstream `CollectionAdmin.save_model`),
+ * and a notice says how many videos changed.
+ *
+ * Linking or unlinking an edX course, or republishing the videos, moves media (`mediaKeySpaceOf`): a `video.visibility` job
  * is queued, in the same unit of work, for every video whose objects change key space, and the
  * result carries a notice telling the admin what that means.
  *
@@ -97,9 +106,11 @@ export class UpdateCollection {
     } = ports;
     const retranscodeEnabled = this.settings.retranscodeEnabled;
     return Effect.gen(function* () {
-      const current = yield* findCollectionFor(collections, principal, key, "admin");
+      const need = canSetOperatorFlags(principal) && setsOnlyOperatorFlags(body) ? "operate" : "admin";
+      const current = yield* findCollectionFor(collections, principal, key, need);
       const notFound = () => new CollectionNotFound({ key: current.key });
       const input = yield* validateInput(UpdateCollectionBody, body, { unknownFields: "refuse" });
+      yield* checkOperatorFlags(principal, input);
       yield* checkGroupsExist(groupDirectory, [
         ...(input.viewLists === undefined ? [] : [{ field: "view_lists", names: input.viewLists }]),
         ...(input.adminLists === undefined ? [] : [{ field: "admin_lists", names: input.adminLists }]),
@@ -132,6 +143,10 @@ export class UpdateCollection {
             ...(input.scheduleRetranscode === undefined
               ? {}
               : { scheduleRetranscode: input.scheduleRetranscode }),
+            ...(input.isPublic === undefined ? {} : { isPublic: input.isPublic }),
+            ...(input.includeInLearn === undefined ? {} : { includeInLearn: input.includeInLearn }),
+            ...(input.forShorts === undefined ? {} : { forShorts: input.forShorts }),
+            ...(input.streamSource === undefined ? {} : { streamSource: input.streamSource }),
             updatedAt: at,
           };
           yield* accessGroups.ensure([...changed.viewLists, ...changed.adminLists], at);
@@ -140,14 +155,27 @@ export class UpdateCollection {
           if (retranscodeEnabled && changed.scheduleRetranscode !== before.scheduleRetranscode) {
             yield* videos.setScheduleRetranscodeForCollection(changed.key, changed.scheduleRetranscode, at);
           }
-          if (hasEdxCourse(changed) !== hasEdxCourse(before)) {
+          const propagated = propagatedVideoVisibility(before, changed);
+          let republished = 0;
+          if (propagated !== undefined || hasEdxCourse(changed) !== hasEdxCourse(before)) {
             for (const video of yield* videos.listInCollection(changed.key)) {
-              if (mediaKeySpaceOf(video, before) !== mediaKeySpaceOf(video, changed)) {
+              const flagsChange =
+                propagated !== undefined &&
+                (video.isPublic !== propagated.isPublic || video.isPrivate !== propagated.isPrivate);
+              const after = flagsChange ? { ...video, ...propagated, updatedAt: at } : video;
+              if (flagsChange) {
+                yield* videos.update(after);
+                republished += 1;
+              }
+              if (mediaKeySpaceOf(video, before) !== mediaKeySpaceOf(after, changed)) {
                 yield* jobs.enqueue("video.visibility", { videoKey: video.key });
               }
             }
           }
-          return courseLinkNotices(before, changed);
+          return [
+            ...courseLinkNotices(before, changed),
+            ...(propagated === undefined ? [] : [videosRepublishedNotice(propagated, republished)]),
+          ];
         }),
       );
       const updated = yield* collections.findByKey(current.key).pipe(orFail(notFound));

@@ -10,6 +10,7 @@ import type { Video } from "../../model/video.js";
 import { videoDefaults } from "../../model/video.js";
 import { Encoding } from "../../model/video-file.js";
 import { describeLectureCapture, isIngestibleWatchKey } from "../../policy/lecture-capture-names.js";
+import { newVideoIsPublic } from "../../policy/new-video-visibility.js";
 import type { ObjectInfo, ObjectLocation } from "../../ports/object-store.js";
 import type { QueueFailure } from "../../ports/job-queue.js";
 import type { PersistenceFailure, RecordNotFound, UniqueViolation } from "../../ports/persistence-errors.js";
@@ -323,9 +324,6 @@ export class IngestWatchBucketFile {
         const collection = Option.isSome(existing)
           ? existing.value
           : yield* collections.insert(newLectureCollection(prepared.slug, owner, ids.collectionKey(), at));
-        // Upstream `set_video_is_public_from_collection`: a public collection makes its new
-        // videos public, except in collections fed to MIT Learn, which are published by hand.
-        const inheritsPublic = collection.isPublic && !collection.includeInLearn;
         const video = yield* videos.insert({
           ...videoDefaults,
           key: prepared.videoKey,
@@ -333,7 +331,7 @@ export class IngestWatchBucketFile {
           title: prepared.title,
           sourceUrl: prepared.sourceUrl,
           multiangle: true,
-          isPublic: inheritsPublic,
+          isPublic: newVideoIsPublic(collection),
           createdAt: at,
           updatedAt: at,
         });
