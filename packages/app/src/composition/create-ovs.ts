@@ -2,7 +2,7 @@ import { Cause, Effect, Exit, Option } from "effect";
 import type Router from "@koa/router";
 import { KeycloakSignIn, makeKeycloakSignInSettings } from "@ovs/adapters-http";
 import { shutDown, startWorkers } from "@ovs/adapters-postgres";
-import type { QueueLogger } from "@ovs/adapters-postgres";
+import type { Database, QueueLogger } from "@ovs/adapters-postgres";
 import { makeJobHandlers } from "@ovs/domain";
 import type { DomainPorts } from "@ovs/domain";
 import type { InMemoryHarness } from "@ovs/domain/testing";
@@ -26,6 +26,11 @@ export interface CreateOvsOptions {
   readonly authenticateBearer?: AuthenticateBearer;
   /** The OIDC sign-in flow, instead of the profile's (only `aws` has one): e.g. a test issuer's. */
   readonly signIn?: SignInFlow;
+  /**
+   * The database the `test` profile keeps its records and jobs in, instead of the harness (it is
+   * migrated already, e.g. by `openPgliteDatabase`); `stop` closes it.
+   */
+  readonly testDatabase?: Database;
 }
 
 export interface OvsWorkers {
@@ -42,7 +47,10 @@ export interface Ovs {
   readonly useCases: PromisedUseCases<UseCases>;
   readonly ports: DomainPorts;
   readonly workers: OvsWorkers;
-  /** The in-memory harness behind the `test` profile, for its hooks; null in other profiles. */
+  /**
+   * The in-memory harness behind the `test` profile, for its hooks; null in other profiles. With
+   * PGlite persistence its repositories and queue are not the service's: use `ports`.
+   */
   readonly harness: InMemoryHarness | null;
   /** Stops the workers, releases the video sources, closes pg-boss and the database, in that order. */
   stop(): Promise<void>;
@@ -53,12 +61,13 @@ const stderrLogger: QueueLogger = { error: (message) => process.stderr.write(`${
 const openProfile = async (
   config: AppConfig,
   logger: QueueLogger,
+  testDatabase: Database | undefined,
 ): Promise<OpenedProfile & { harness: InMemoryHarness | null }> => {
   switch (config.profile) {
     case "aws":
       return { ...(await openAwsProfile(config, logger)), harness: null };
     case "test":
-      return openTestProfile();
+      return openTestProfile(testDatabase, logger);
     case "local":
       throw new Error("the local profile is not composed yet: set OVS_PROFILE=aws (or test)");
   }
@@ -134,7 +143,7 @@ const inMemoryWorkers = (harness: InMemoryHarness, ports: DomainPorts, config: A
 export const createOvs = async (options: CreateOvsOptions): Promise<Ovs> => {
   const { config } = options;
   const logger = options.logger ?? stderrLogger;
-  const opened = await openProfile(config, logger);
+  const opened = await openProfile(config, logger, options.testDatabase);
   const ports = resolveDomainPorts(opened.container);
   const useCases = makeUseCases(ports, config.domain);
   const signIn =

@@ -1,4 +1,6 @@
 import { Container } from "inversify";
+import { makePostgresAdapters, startPgBoss } from "@ovs/adapters-postgres";
+import type { Database, QueueLogger } from "@ovs/adapters-postgres";
 import { makeInMemoryHarness } from "@ovs/domain/testing";
 import type { InMemoryHarness } from "@ovs/domain/testing";
 import { bindPorts } from "./port-tokens.js";
@@ -8,10 +10,22 @@ import type { OpenedProfile } from "./opened-profile.js";
  * The in-memory harness behind every port, for HTTP tests and demos: the same use cases and
  * routes as production, with a clock that follows the wall clock and random keys. The harness is
  * returned too, so tests reach its hooks (register a source, finish a transcode, read the mail).
+ * Given a database (an in-memory PGlite in the HTTP tests), the records and jobs live there
+ * instead, behind the Postgres repositories, unit of work, pg-boss queue and lease, so the same
+ * tests prove the routes over real SQL; the harness still provides every other port (storage,
+ * sources, transcoder, directory, mail, clock).
  */
-export const openTestProfile = (): OpenedProfile & { readonly harness: InMemoryHarness } => {
+export const openTestProfile = async (
+  database: Database | undefined,
+  logger: QueueLogger,
+): Promise<OpenedProfile & { readonly harness: InMemoryHarness }> => {
   const harness = makeInMemoryHarness({ realTime: true, ids: "random" });
   const container = new Container();
-  bindPorts(container, harness.ports);
-  return { container, database: null, boss: null, harness, close: () => Promise.resolve() };
+  if (database === undefined) {
+    bindPorts(container, harness.ports);
+    return { container, database: null, boss: null, harness, close: () => Promise.resolve() };
+  }
+  const boss = await startPgBoss(database, { logger });
+  bindPorts(container, { ...harness.ports, ...makePostgresAdapters(database, boss) });
+  return { container, database, boss, harness, close: () => Promise.resolve() };
 };

@@ -1078,20 +1078,6 @@ const send = (item: Case): Promise<Response> => {
   });
 };
 
-/** Every table of the in-memory database, the job queue and the object store's keys, as plain JSON. */
-const snapshot = (): unknown => {
-  const tables = Object.fromEntries(
-    Object.entries(harness.database.tables).map(([name, rows]) => [
-      name,
-      [...(rows as Map<unknown, unknown>).entries()],
-    ]),
-  );
-  const objects = Object.fromEntries(
-    harness.objectStore.bucketNames().map((bucket) => [bucket, harness.objectStore.keys(bucket)]),
-  );
-  return JSON.parse(JSON.stringify({ tables, queue: harness.jobs.pending(), objects })) as unknown;
-};
-
 /** The value at a dotted field path of DRF field errors (`files.0.link`: list items or keyed objects). */
 const at = (body: unknown, field: string): unknown =>
   field.split(".").reduce<unknown>((node, segment) => {
@@ -1139,12 +1125,12 @@ const runCase = async (item: Case): Promise<void> => {
   await warmUp(auth);
   if (auth === "expired") harness.clock.advance("2 days");
   try {
-    const before = snapshot();
+    const before = await service.records();
     const answer = await send(item);
     const text = await answer.text();
     const label = `${item.method} → ${answer.status} ${text.slice(0, 300)}`;
     expect(answer.status, label).toBe(item.status);
-    expect(snapshot(), `${item.name}: the database changed`).toEqual(before);
+    expect(await service.records(), `${item.name}: the database changed`).toEqual(before);
     expect(answer.headers.get("content-type") ?? "", label).toMatch(/^application\/json/);
     expectMessage(JSON.parse(text) as unknown, item.says, label);
   } finally {
@@ -1152,135 +1138,138 @@ const runCase = async (item: Case): Promise<void> => {
   }
 };
 
-beforeAll(async () => {
-  service = await startTestService();
-  ovs = service.ovs;
-  base = service.base;
-  config = service.config;
-  harness = service.harness;
+describe.each(["memory", "pglite"] as const)("on %s persistence", (persistence) => {
+  beforeAll(async () => {
+    service = await startTestService({ testPersistence: persistence });
+    ovs = service.ovs;
+    base = service.base;
+    config = service.config;
+    harness = service.harness;
 
-  owner = await storeIn(harness).user(aUser().named("lecturer@example.edu").staff());
-  const stranger = await storeIn(harness).user(aUser().named("passer-by@example.edu"));
-  collection = await storeIn(harness).collection(aCollection().titled("18.06 Linear Algebra"), owner);
-  video = await storeIn(harness).video(collection, aVideo());
-  const issue = (user: User, days?: number) =>
-    ovs.useCases.issueApiToken(userPrincipal(user), {
-      name: "corpus",
-      ...(days === undefined ? {} : { expires_in_days: days }),
-    });
-  const revoked = await issue(owner);
-  await ovs.useCases.revokeApiToken(userPrincipal(owner), revoked.id);
-  tokens = {
-    owner: (await issue(owner)).token,
-    stranger: (await issue(stranger)).token,
-    revoked: revoked.token,
-    expiring: (await issue(owner, 1)).token,
-  };
-
-  // A session as sign-in starts one: sealed with the app's secret key, read by the app's clock.
-  const sessions = makeSessionCookie({
-    secretKey: config.secretKey,
-    clock: harness.clock,
-    idleLifetime: config.session.idleLifetime,
-    absoluteLifetime: config.session.absoluteLifetime,
-    insecure: true,
-  });
-  let sealed: string | undefined;
-  const ctx = {
-    state: {},
-    cookies: { set: (_name: string, value: string | null) => (sealed = value ?? undefined) },
-  } as unknown as Context;
-  sessions.start(ctx as unknown as SessionContext, {
-    userId: owner.id,
-    username: owner.username,
-    groups: [],
-    idToken: null,
-  });
-  if (sealed === undefined) throw new Error("the session cookie was not set");
-  sessionCookie = sealed;
-});
-
-afterAll(async () => {
-  await service.stop();
-});
-
-describe("the bad-input corpus", () => {
-  it("has at least 60 cases, each with a distinct name", () => {
-    expect(CASES.length).toBeGreaterThanOrEqual(60);
-    expect(new Set(CASES.map((item) => item.name)).size).toBe(CASES.length);
-  });
-
-  it("starts from a database with rows in it, so an unchanged snapshot means something", () => {
-    const tables = harness.database.tables;
-    expect(tables.users.size).toBeGreaterThan(0);
-    expect(tables.collections.size).toBeGreaterThan(0);
-    expect(tables.videos.size).toBeGreaterThan(0);
-    expect(tables.apiTokens.size).toBeGreaterThan(0);
-  });
-
-  it("is run with a session the app accepts (so the CSRF refusals are not anonymous ones)", async () => {
-    const answer = await fetch(`${base}/api/v0/videos/${hexKey(video.key)}/status/`, {
-      headers: { Cookie: `${SESSION_COOKIE_NAME}=${sessionCookie}` },
-    });
-    expect(answer.status).toBe(200);
-  });
-
-  it("is run with a clock that moves, so the expired token has expired", () => {
-    const now = harness.clock.now().getTime();
-    expect(Math.abs(now - Date.now())).toBeLessThan(60_000);
-    harness.clock.advance("2 days");
-    expect(harness.clock.now().getTime() - now).toBeGreaterThanOrEqual(2 * 24 * 3600 * 1000);
-    harness.clock.set(new Date());
-  });
-
-  for (const item of CASES) {
-    it(`${item.method} ${item.name} → ${item.status}`, () => runCase(item));
-  }
-});
-
-/**
- * Inputs the brief lists that the app takes on purpose, as upstream (DRF) does, or leaves to a
- * later stage: what the API answers is asserted, so a change of behaviour shows here.
- */
-describe("bad-looking input the API takes by design", () => {
-  const get = async (path: string) => {
-    await warmUp("owner");
-    const before = snapshot();
-    const answer = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${tokens.owner}` } });
-    const body = (await answer.json()) as Record<string, unknown>;
-    expect(snapshot()).toEqual(before);
-    return { status: answer.status, body };
-  };
-
-  it("ignores page_size=-1 (DRF's PageNumberPagination falls back to the default size)", async () => {
-    const { status, body } = await get("/api/v0/collections/?page_size=-1");
-    expect(status).toBe(200);
-    expect(body).toMatchObject({ count: 1, num_pages: 1 });
-  });
-
-  it("ignores an unknown ordering (DRF's OrderingFilter drops fields it does not know)", async () => {
-    expect((await get("/api/v0/collections/?ordering=password")).status).toBe(200);
-    expect((await get("/api/v0/videos/?ordering=-nonexistent")).status).toBe(200);
-  });
-
-  it("has no sign-in routes on the test profile (no OIDC issuer), so /login/?next= is not there to misuse", async () => {
-    const answer = await fetch(`${base}/login/?next=https://elsewhere.example`, { redirect: "manual" });
-    expect(answer.status).toBe(404);
-    expect(answer.headers.get("location")).toBeNull();
-  });
-
-  it.each(["http://127.0.0.1/admin", "http://169.254.169.254/latest/meta-data/", "http://[::1]/x"])(
-    "accepts the SSRF-looking link %s at the API and queues its ingest (the URL source's address guard refuses it when fetching)",
-    async (link) => {
-      await warmUp("owner");
-      const queued = harness.jobs.pending("video.ingest").length;
-      const answer = await fetch(`${base}/api/v0/upload_videos/`, {
-        method: "POST",
-        headers: { Authorization: `Bearer ${tokens.owner}`, "Content-Type": "application/json" },
-        body: json({ collection: hexKey(collection.key), files: [entry(link)] }),
+    owner = await storeIn(service.ports).user(aUser().named("lecturer@example.edu").staff());
+    const stranger = await storeIn(service.ports).user(aUser().named("passer-by@example.edu"));
+    collection = await storeIn(service.ports).collection(aCollection().titled("18.06 Linear Algebra"), owner);
+    video = await storeIn(service.ports).video(collection, aVideo());
+    const issue = (user: User, days?: number) =>
+      ovs.useCases.issueApiToken(userPrincipal(user), {
+        name: "corpus",
+        ...(days === undefined ? {} : { expires_in_days: days }),
       });
-      expect(answer.status).toBe(202);
-      expect(harness.jobs.pending("video.ingest")).toHaveLength(queued + 1);
-    },
-  );
+    const revoked = await issue(owner);
+    await ovs.useCases.revokeApiToken(userPrincipal(owner), revoked.id);
+    tokens = {
+      owner: (await issue(owner)).token,
+      stranger: (await issue(stranger)).token,
+      revoked: revoked.token,
+      expiring: (await issue(owner, 1)).token,
+    };
+
+    // A session as sign-in starts one: sealed with the app's secret key, read by the app's clock.
+    const sessions = makeSessionCookie({
+      secretKey: config.secretKey,
+      clock: harness.clock,
+      idleLifetime: config.session.idleLifetime,
+      absoluteLifetime: config.session.absoluteLifetime,
+      insecure: true,
+    });
+    let sealed: string | undefined;
+    const ctx = {
+      state: {},
+      cookies: { set: (_name: string, value: string | null) => (sealed = value ?? undefined) },
+    } as unknown as Context;
+    sessions.start(ctx as unknown as SessionContext, {
+      userId: owner.id,
+      username: owner.username,
+      groups: [],
+      idToken: null,
+    });
+    if (sealed === undefined) throw new Error("the session cookie was not set");
+    sessionCookie = sealed;
+  });
+
+  afterAll(async () => {
+    await service.stop();
+  });
+
+  describe("the bad-input corpus", () => {
+    it("has at least 60 cases, each with a distinct name", () => {
+      expect(CASES.length).toBeGreaterThanOrEqual(60);
+      expect(new Set(CASES.map((item) => item.name)).size).toBe(CASES.length);
+    });
+
+    it("starts from a database with rows in it, so an unchanged snapshot means something", async () => {
+      const records = JSON.stringify(await service.records());
+      for (const held of [owner.username, collection.title, video.title]) expect(records).toContain(held);
+    });
+
+    it("is run with a session the app accepts (so the CSRF refusals are not anonymous ones)", async () => {
+      const answer = await fetch(`${base}/api/v0/videos/${hexKey(video.key)}/status/`, {
+        headers: { Cookie: `${SESSION_COOKIE_NAME}=${sessionCookie}` },
+      });
+      expect(answer.status).toBe(200);
+    });
+
+    it("is run with a clock that moves, so the expired token has expired", () => {
+      const now = harness.clock.now().getTime();
+      expect(Math.abs(now - Date.now())).toBeLessThan(60_000);
+      harness.clock.advance("2 days");
+      expect(harness.clock.now().getTime() - now).toBeGreaterThanOrEqual(2 * 24 * 3600 * 1000);
+      harness.clock.set(new Date());
+    });
+
+    for (const item of CASES) {
+      it(`${item.method} ${item.name} → ${item.status}`, () => runCase(item));
+    }
+  });
+
+  /**
+   * Inputs the brief lists that the app takes on purpose, as upstream (DRF) does, or leaves to a
+   * later stage: what the API answers is asserted, so a change of behaviour shows here.
+   */
+  describe("bad-looking input the API takes by design", () => {
+    const get = async (path: string) => {
+      await warmUp("owner");
+      const before = await service.records();
+      const answer = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${tokens.owner}` } });
+      const body = (await answer.json()) as Record<string, unknown>;
+      expect(await service.records()).toEqual(before);
+      return { status: answer.status, body };
+    };
+
+    it("ignores page_size=-1 (DRF's PageNumberPagination falls back to the default size)", async () => {
+      const { status, body } = await get("/api/v0/collections/?page_size=-1");
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ count: 1, num_pages: 1 });
+    });
+
+    it("ignores an unknown ordering (DRF's OrderingFilter drops fields it does not know)", async () => {
+      expect((await get("/api/v0/collections/?ordering=password")).status).toBe(200);
+      expect((await get("/api/v0/videos/?ordering=-nonexistent")).status).toBe(200);
+    });
+
+    it("has no sign-in routes on the test profile (no OIDC issuer), so /login/?next= is not there to misuse", async () => {
+      const answer = await fetch(`${base}/login/?next=https://elsewhere.example`, { redirect: "manual" });
+      expect(answer.status).toBe(404);
+      expect(answer.headers.get("location")).toBeNull();
+    });
+
+    it.each(["http://127.0.0.1/admin", "http://169.254.169.254/latest/meta-data/", "http://[::1]/x"])(
+      "accepts the SSRF-looking link %s at the API and queues its ingest (the URL source's address guard refuses it when fetching)",
+      async (link) => {
+        await warmUp("owner");
+        const before = JSON.stringify(await service.records());
+        const answer = await fetch(`${base}/api/v0/upload_videos/`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${tokens.owner}`, "Content-Type": "application/json" },
+          body: json({ collection: hexKey(collection.key), files: [entry(link)] }),
+        });
+        expect(answer.status).toBe(202);
+        const [videoKey] = Object.keys((await answer.json()) as Record<string, unknown>);
+        expect(before).not.toContain(videoKey);
+        const queued = JSON.stringify(await service.records());
+        expect(queued).toContain(link);
+        expect(queued).toMatch(/video\.ingest/);
+      },
+    );
+  });
 });
