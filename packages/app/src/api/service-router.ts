@@ -18,6 +18,8 @@ import { subtitlesRoutes } from "./subtitles-routes.js";
 import { DEFAULT_THUMBNAIL_MAX_UPLOAD_BYTES, thumbnailRoutes } from "./thumbnail-routes.js";
 import { openApiRoutes } from "./openapi-routes.js";
 import { tokensRoutes } from "./tokens-routes.js";
+import { transcodeWebhookRoutes } from "./transcode-webhook-routes.js";
+import type { TranscodeWebhook } from "./transcode-webhook-routes.js";
 import { DEFAULT_VIDEO_MAX_UPLOAD_BYTES, uploadFileRoutes } from "./upload-file-routes.js";
 import { videoStatusRoutes } from "./video-status-routes.js";
 import { videosRoutes } from "./videos-routes.js";
@@ -47,6 +49,8 @@ export interface ServiceRouterOptions {
   /** The OIDC flow; without one, the sign-in routes are absent (an embedder authenticates its own way). */
   readonly signIn?: SignInFlow;
   readonly authenticateBearer: AuthenticateBearer;
+  /** MediaConvert's completion events; without it (no MediaConvert), the webhook route is absent. */
+  readonly transcodeWebhook?: TranscodeWebhook;
 }
 
 /**
@@ -100,6 +104,9 @@ export const makeServiceRouter = (options: ServiceRouterOptions): Router => {
     feedRoutes({ useCases: options.useCases }),
     tokensRoutes({ useCases: options.useCases, readJson }),
     openApiRoutes({ baseUrl: options.baseUrl }),
+    ...(options.transcodeWebhook === undefined
+      ? []
+      : [transcodeWebhookRoutes({ useCases: options.useCases, webhook: options.transcodeWebhook })]),
   ]) {
     router.use(routes.routes(), routes.allowedMethods());
   }

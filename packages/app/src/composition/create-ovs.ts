@@ -1,5 +1,6 @@
 import { Cause, Effect, Exit, Option } from "effect";
 import type Router from "@koa/router";
+import { SnsMessageVerifier } from "@ovs/adapters-aws";
 import { KeycloakSignIn, makeKeycloakSignInSettings } from "@ovs/adapters-http";
 import { shutDown, startWorkers } from "@ovs/adapters-postgres";
 import type { Database, QueueLogger } from "@ovs/adapters-postgres";
@@ -8,6 +9,7 @@ import type { DomainPorts } from "@ovs/domain";
 import type { InMemoryHarness } from "@ovs/domain/testing";
 import type { AuthenticateBearer, SignInFlow } from "../auth/index.js";
 import { makeServiceRouter } from "../api/service-router.js";
+import type { TranscodeWebhook } from "../api/transcode-webhook-routes.js";
 import type { AppConfig } from "../config/index.js";
 import { openAwsProfile } from "./aws-profile.js";
 import type { OpenedProfile } from "./opened-profile.js";
@@ -26,6 +28,11 @@ export interface CreateOvsOptions {
   readonly authenticateBearer?: AuthenticateBearer;
   /** The OIDC sign-in flow, instead of the profile's (only `aws` has one): e.g. a test issuer's. */
   readonly signIn?: SignInFlow;
+  /**
+   * What the transcode webhook trusts, instead of the profile's (only `aws` has MediaConvert):
+   * e.g. a verifier that fetches a test certificate.
+   */
+  readonly transcodeWebhook?: TranscodeWebhook;
   /**
    * The database the `test` profile keeps its records and jobs in, instead of the harness (it is
    * migrated already, e.g. by `openPgliteDatabase`); `stop` closes it.
@@ -151,6 +158,15 @@ export const createOvs = async (options: CreateOvsOptions): Promise<Ovs> => {
     (config.profile === "aws"
       ? new KeycloakSignIn(makeKeycloakSignInSettings(config.aws.keycloakSignIn))
       : undefined);
+  const transcodeWebhook: TranscodeWebhook | undefined =
+    options.transcodeWebhook ??
+    (config.profile === "aws"
+      ? {
+          sns: new SnsMessageVerifier({ ...config.aws.snsVerifier, clock: ports.clock }),
+          events: config.aws.mediaConvertEvents,
+          sharedSecret: config.aws.transcodeWebhookSecret,
+        }
+      : undefined);
   const router = makeServiceRouter({
     useCases,
     ports,
@@ -161,6 +177,7 @@ export const createOvs = async (options: CreateOvsOptions): Promise<Ovs> => {
     maxUploadBytes: config.maxUploadBytes,
     insecureCookies: config.profile !== "aws",
     ...(signIn === undefined ? {} : { signIn }),
+    ...(transcodeWebhook === undefined ? {} : { transcodeWebhook }),
     authenticateBearer: options.authenticateBearer ?? apiTokenBearer(useCases, ports),
   });
 

@@ -121,6 +121,25 @@ const readLimited = (req: IncomingMessage, limitBytes: number): Promise<Buffer> 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
+ * The body as UTF-8 text, whatever its declared type, within `limitBytes` (413 past it, 400 when
+ * it is not UTF-8): for senders that post JSON as `text/plain`, as SNS does.
+ */
+export const readUtf8Body = async (ctx: JsonRequest, limitBytes: number): Promise<string> => {
+  const { req } = ctx;
+  const declaredLength = Number(req.headers["content-length"]);
+  if (Number.isFinite(declaredLength) && declaredLength > limitBytes) {
+    halt(req);
+    throw new RequestBodyTooLarge({ limitBytes });
+  }
+  const bytes = await readLimited(req, limitBytes);
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new MalformedJson({ reason: "the body is not valid UTF-8" });
+  }
+};
+
+/**
  * Reads a JSON request body of at most `limitBytes` bytes (docs/architecture.md §3: the edge
  * decodes input). Refusals are tagged errors the error map answers: 415 unless the body is
  * `application/json` in UTF-8 and not compressed, 413 when the declared length or the bytes
@@ -131,18 +150,7 @@ export const readJsonBody = async (ctx: JsonRequest, limitBytes: number): Promis
   const { req } = ctx;
   if (!hasBody(req)) return {};
   checkContentType(req);
-  const declaredLength = Number(req.headers["content-length"]);
-  if (Number.isFinite(declaredLength) && declaredLength > limitBytes) {
-    halt(req);
-    throw new RequestBodyTooLarge({ limitBytes });
-  }
-  const bytes = await readLimited(req, limitBytes);
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    throw new MalformedJson({ reason: "the body is not valid UTF-8" });
-  }
+  const text = await readUtf8Body(ctx, limitBytes);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

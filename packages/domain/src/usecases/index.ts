@@ -119,6 +119,8 @@ export type {
   ApplyTranscodeOutcomeResult,
 } from "./transcode/apply-transcode-outcome.js";
 export { RECONCILE_BATCH_SIZE, ReconcileTranscodes } from "./transcode/reconcile-transcodes.js";
+export { ReportTranscodeOutcome } from "./transcode/report-transcode-outcome.js";
+export type { ReportedTranscodeOutcome } from "./transcode/report-transcode-outcome.js";
 export type {
   ReconciledJob,
   ReconcileFailure,
