@@ -12,6 +12,16 @@ export interface WorkerPolling {
   readonly pollingIntervalSeconds?: number;
 }
 
+/** How a job ended: done, failed to be retried, failed with a retry that would fail the same way, or failed with no retries left. */
+export type JobEnd = "completed" | "retried" | "not_retried" | "exhausted";
+
+export interface EndedJob {
+  readonly queue: QueueName;
+  readonly jobId: string;
+  readonly end: JobEnd;
+  readonly seconds: number;
+}
+
 export interface WorkerOptions extends WorkerPolling {
   /** Receives every failed job; `info`, if given, every finished one. stderr by default. */
   readonly logger?: QueueLogger;
@@ -19,6 +29,8 @@ export interface WorkerOptions extends WorkerPolling {
   readonly queues?: ReadonlyArray<QueueName>;
   /** `batchSize` and `pollingIntervalSeconds` of some queues, over the ones above. */
   readonly perQueue?: Partial<Readonly<Record<QueueName, WorkerPolling>>>;
+  /** Hears how every job run ended and how long it ran (for metrics). */
+  readonly onJobEnd?: (ended: EndedJob) => void;
 }
 
 export interface PgBossWorkers {
@@ -43,6 +55,16 @@ const messageOf = (value: unknown): string =>
   typeof value === "object" && value !== null && typeof (value as { message?: unknown }).message === "string"
     ? (value as { message: string }).message
     : String(value);
+
+/** What a job is about, for its log lines: the video or collection key its payload names. */
+const subjectOf = (payload: unknown): { readonly videoKey?: string; readonly collectionKey?: string } => {
+  if (typeof payload !== "object" || payload === null) return {};
+  const { videoKey, collectionKey } = payload as { videoKey?: unknown; collectionKey?: unknown };
+  return {
+    ...(typeof videoKey === "string" ? { videoKey } : {}),
+    ...(typeof collectionKey === "string" ? { collectionKey } : {}),
+  };
+};
 
 const reportOf = (cause: Cause.Cause<unknown>): FailureReport => {
   const failure = Cause.failureOption(cause);
@@ -71,8 +93,12 @@ const runJob = async (
   handler: AnyHandler,
   job: Job,
   logger: QueueLogger,
+  onJobEnd: (ended: EndedJob) => void,
 ): Promise<boolean> => {
-  const where = { queue, jobId: job.id };
+  const where = { queue, jobId: job.id, ...subjectOf(job.data) };
+  const started = process.hrtime.bigint();
+  const ended = (end: JobEnd) =>
+    onJobEnd({ queue, jobId: job.id, end, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
   const record = async (end: () => Promise<unknown>): Promise<boolean> => {
     try {
       await end();
@@ -87,6 +113,7 @@ const runJob = async (
   };
   const exit = await Effect.runPromiseExit(Effect.suspend(() => handler(job.data)));
   if (Exit.isSuccess(exit)) {
+    ended("completed");
     const recorded = await record(() => boss.complete(queue, job.id));
     logger.info?.(`${queue} job ${job.id} done`, { ...where, result: exit.value });
     return recorded;
@@ -94,6 +121,7 @@ const runJob = async (
   const { tag, message, retryable } = reportOf(exit.cause);
   const details = { ...where, tag, cause: Cause.pretty(exit.cause) };
   if (!retryable) {
+    ended("not_retried");
     logger.error(
       `${queue} job ${job.id} failed with ${tag}, not retried (a retry would fail the same way): ${message}`,
       details,
@@ -104,6 +132,7 @@ const runJob = async (
     job.retryCount < job.retryLimit
       ? `retry ${job.retryCount + 1} of ${job.retryLimit} follows`
       : `no retries left (limit ${job.retryLimit})`;
+  ended(job.retryCount < job.retryLimit ? "retried" : "exhausted");
   logger.error(`${queue} job ${job.id} failed with ${tag}, ${next}: ${message}`, details);
   return record(() => boss.fail(queue, job.id, { tag, message }));
 };
@@ -146,7 +175,9 @@ export const startWorkers = async (
     }
     // The payload is JSON from the queue: the handlers validate what they read from it.
     const handler = handlers[queue] as AnyHandler;
-    const recorded = await Promise.all(jobs.map((job) => runJob(boss, queue, handler, job, logger)));
+    const recorded = await Promise.all(
+      jobs.map((job) => runJob(boss, queue, handler, job, logger, options.onJobEnd ?? (() => undefined))),
+    );
     const unrecorded = ids.filter((_, index) => recorded[index] !== true);
     if (unrecorded.length > 0) throw new Error(`could not record the outcome of ${unrecorded.join(", ")}`);
   };

@@ -63,7 +63,7 @@ const withDatabaseName = (url: string, name: string): string => {
 };
 
 /** Creates an empty database on the server for this run; returns its URL and how to drop it. */
-const createServerDatabase = async (
+export const createServerDatabase = async (
   url: string,
 ): Promise<{ readonly url: string; readonly drop: () => Promise<void> }> => {
   const name = `ovs_test_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e9).toString(36)}`;

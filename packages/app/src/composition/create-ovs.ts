@@ -16,6 +16,10 @@ import type { OpenedProfile } from "./opened-profile.js";
 import { resolveDomainPorts } from "./port-tokens.js";
 import { promised, promisedUseCases } from "./promised.js";
 import type { PromisedUseCases } from "./promised.js";
+import { databaseOperations, harnessOperations } from "../observability/operations.js";
+import type { Operations } from "../observability/operations.js";
+import { makeServiceMetrics } from "../observability/service-metrics.js";
+import type { ServiceMetrics } from "../observability/service-metrics.js";
 import { openTestProfile } from "./test-profile.js";
 import { makeUseCases } from "./use-cases.js";
 import type { UseCases } from "./use-cases.js";
@@ -59,6 +63,10 @@ export interface Ovs {
    * PGlite persistence its repositories and queue are not the service's: use `ports`.
    */
   readonly harness: InMemoryHarness | null;
+  /** Readiness of the database and the job queue, and the figures operators watch. */
+  readonly operations: Operations;
+  /** The service's Prometheus metrics: requests (fed by `requestObserver`), jobs, and gauges. */
+  readonly metrics: ServiceMetrics;
   /** Stops the workers, releases the video sources, closes pg-boss and the database, in that order. */
   stop(): Promise<void>;
 }
@@ -182,13 +190,21 @@ export const createOvs = async (options: CreateOvsOptions): Promise<Ovs> => {
   });
 
   const { boss, database } = opened;
+  const operations =
+    database !== null && boss !== null
+      ? databaseOperations(database, boss)
+      : harnessOperations(opened.harness as InMemoryHarness);
+  const metrics = makeServiceMetrics(operations);
   let running: { stop(): Promise<void> } | undefined;
   const workers: OvsWorkers =
     boss === null
       ? inMemoryWorkers(opened.harness as InMemoryHarness, ports, config)
       : {
           start: async () => {
-            running ??= await startWorkers(boss, makeJobHandlers(ports, config.domain), { logger });
+            running ??= await startWorkers(boss, makeJobHandlers(ports, config.domain), {
+              logger,
+              onJobEnd: (ended) => metrics.observeJob({ queue: ended.queue, outcome: ended.end }, ended.seconds),
+            });
           },
           stop: async () => {
             await running?.stop();
@@ -202,6 +218,8 @@ export const createOvs = async (options: CreateOvsOptions): Promise<Ovs> => {
     ports,
     workers,
     harness: opened.harness,
+    operations,
+    metrics,
     stop: async () => {
       await workers.stop();
       await opened.close();

@@ -61,6 +61,9 @@ export interface AwsAdaptersConfig {
   readonly edx: EdxvalVideoApiSettingsInput;
 }
 
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 interface CommonConfig {
   /** `PORT`: where the HTTP server listens. */
   readonly port: number;
@@ -76,6 +79,10 @@ interface CommonConfig {
   readonly maxUploadBytes: number;
   readonly session: SessionConfig;
   readonly domain: DomainSettings;
+  /** `OVS_LOG_LEVEL`: the least severe log line written. */
+  readonly logLevel: LogLevel;
+  /** `OVS_METRICS_TOKEN`: the bearer token `/metrics` requires; null leaves it open. */
+  readonly metricsToken: Redacted.Redacted<string> | null;
   /** Every variable read, in report order, with where its value came from; secrets masked. */
   readonly variables: ReadonlyArray<ConfigVariable>;
 }

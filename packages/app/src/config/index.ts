@@ -1,5 +1,12 @@
-export type { AppConfig, AwsAdaptersConfig, AwsClientsConfig, Profile, SessionConfig } from "./app-config.js";
-export { PROFILES } from "./app-config.js";
+export type {
+  AppConfig,
+  AwsAdaptersConfig,
+  AwsClientsConfig,
+  LogLevel,
+  Profile,
+  SessionConfig,
+} from "./app-config.js";
+export { LOG_LEVELS, PROFILES } from "./app-config.js";
 export { describeConfig } from "./config-report.js";
 export type { ConfigOrigin, ConfigVariable, Env } from "./env-reader.js";
 export { ConfigError, DEFAULT_MAX_UPLOAD_BYTES, MIN_SECRET_KEY_LENGTH, readConfig } from "./read-config.js";

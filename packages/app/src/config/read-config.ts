@@ -22,7 +22,7 @@ import { MAX_RETRY_DELAY_SECONDS } from "@ovs/domain";
 import type { DomainSettings } from "@ovs/domain";
 import { Data, Duration, Either, Option, ParseResult, Schema } from "effect";
 import type { AppConfig, AwsAdaptersConfig } from "./app-config.js";
-import { PROFILES } from "./app-config.js";
+import { LOG_LEVELS, PROFILES } from "./app-config.js";
 import { EnvReader } from "./env-reader.js";
 import type { Env } from "./env-reader.js";
 import type { EnvValue } from "./env-value.js";
@@ -695,6 +695,8 @@ export const readConfig = (env: Env): Either.Either<AppConfig, ConfigError> => {
     ? readers.need("DATABASE_URL", postgresUrl())
     : r.optional("DATABASE_URL", postgresUrl(), "PGlite under OVS_DATA_DIR");
   const maxUploadBytes = r.withDefault("OVS_MAX_UPLOAD_BYTES", bytes(), String(DEFAULT_MAX_UPLOAD_BYTES));
+  const logLevel = r.withDefault("OVS_LOG_LEVEL", oneOf(...LOG_LEVELS), "info");
+  const metricsToken = r.optional("OVS_METRICS_TOKEN", secret(MIN_SECRET_KEY_LENGTH), "none: /metrics is open");
   const idleLifetime = r.withDefault("OVS_SESSION_IDLE_SECONDS", seconds(1), String(12 * HOUR));
   const absoluteLifetime = r.withDefault("OVS_SESSION_ABSOLUTE_SECONDS", seconds(1), String(14 * DAY));
   both(idleLifetime, absoluteLifetime, (idle, absolute) => {
@@ -716,6 +718,8 @@ export const readConfig = (env: Env): Either.Either<AppConfig, ConfigError> => {
     dataDir,
     databaseUrl,
     maxUploadBytes,
+    logLevel,
+    metricsToken,
     idleLifetime,
     absoluteLifetime,
     domain,
@@ -737,6 +741,8 @@ export const readConfig = (env: Env): Either.Either<AppConfig, ConfigError> => {
     dataDir: read.dataDir,
     databaseUrl: read.databaseUrl ?? null,
     maxUploadBytes: read.maxUploadBytes,
+    logLevel: read.logLevel,
+    metricsToken: read.metricsToken ?? null,
     session: { idleLifetime: read.idleLifetime, absoluteLifetime: read.absoluteLifetime },
     domain: read.domain,
     variables: r.variables,

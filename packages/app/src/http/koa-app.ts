@@ -29,6 +29,11 @@ export interface KoaAppOptions {
    * origin: the CDN's origin (`https://d123.cloudfront.net`), or the local CDN's.
    */
   readonly mediaSources: ReadonlyArray<string>;
+  /**
+   * Middleware that sees every request and its final status (the request log line, the latency
+   * metric): run just inside the request id, outside the error map.
+   */
+  readonly requestObservers?: ReadonlyArray<Middleware<RequestIdState>>;
 }
 
 export const REQUEST_ID_HEADER = "X-Request-Id";
@@ -150,13 +155,14 @@ export const apiNotFoundMiddleware = (): Middleware => async (ctx, next) => {
 
 /**
  * The service's Koa application with the middleware every route runs inside, in this order:
- * request id, security headers, the error map, the API's JSON 404. Routes are added with
+ * request id, the request observers, security headers, the error map, the API's JSON 404. Routes are added with
  * `app.use(...)` afterwards, so they run inside all four. Errors Koa itself catches later (a
  * response stream failing) are logged with the request id too.
  */
 export const makeKoaApp = (options: KoaAppOptions): Koa<RequestIdState & HttpAnswerOptionsState> => {
   const app = new Koa<RequestIdState & HttpAnswerOptionsState>();
   app.use(requestIdMiddleware());
+  for (const observer of options.requestObservers ?? []) app.use(observer);
   app.use(securityHeadersMiddleware(options.mediaSources));
   app.use(errorMiddleware(options.logger));
   app.use(apiNotFoundMiddleware());

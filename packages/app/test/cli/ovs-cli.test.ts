@@ -65,8 +65,29 @@ describe("ovs serve", () => {
       headers: { Authorization: `Bearer ${token}` },
     });
     expect(tokens.status).toBe(200);
+    const readiness = await fetch(`http://127.0.0.1:${port}/health/readiness`);
+    expect(readiness.status).toBe(200);
+    expect(await readiness.json()).toEqual({ status: "ready", checks: { database: "ok", queue: "ok" } });
+    expect((await fetch(`http://127.0.0.1:${port}/health/liveness`)).status).toBe(200);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(
+      /^ovs_http_request_duration_seconds_count\{method="GET",route="\/api\/v0\/tokens\/",status="200"\} 1$/m,
+    );
     run.child.kill("SIGTERM");
     expect(await run.exited).toBe(0);
-    expect(run.output().stderr).toContain("ovs: stopped");
+
+    // One JSON object per line: the request lines carry their id and route, and no line a token.
+    const lines = run
+      .output()
+      .stdout.split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const tokenRequest = lines.find(
+      (line) => line["msg"] === "request" && line["route"] === "/api/v0/tokens/",
+    );
+    expect(tokenRequest).toMatchObject({ method: "GET", status: 200, path: "/api/v0/tokens/" });
+    expect(tokenRequest?.["requestId"]).toEqual(expect.any(String));
+    expect(lines.map((line) => line["msg"])).toContain("stopped");
+    expect(run.output().stdout).not.toContain(token);
   }, 120_000);
 });
