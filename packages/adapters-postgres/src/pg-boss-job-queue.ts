@@ -35,7 +35,9 @@ const quick: QueuePolicy = {
 /**
  * Per-queue policies. Media jobs stream or transcode large files, so they get long expiries
  * (ingest heartbeats its lease; the janitor catches the rest); scheduled sweeps are cheap and
- * rerun on their own, so they retry little; mail and edX posts retry with backoff.
+ * rerun on their own, so they retry little; mail and edX posts retry with backoff. CDN
+ * invalidations retry long with backoff: CloudFront refuses new ones while too many are in
+ * progress, and those take minutes to finish; a lost one leaves stale or moved media cached.
  */
 export const QUEUE_POLICIES: Readonly<Record<QueueName, QueuePolicy>> = {
   "video.ingest": { ...quick, retryLimit: 3, retryDelaySeconds: 60, expireInSeconds: 4 * 3600 },
@@ -50,6 +52,7 @@ export const QUEUE_POLICIES: Readonly<Record<QueueName, QueuePolicy>> = {
   "edx.post-video": { ...quick, retryLimit: 8, retryDelaySeconds: 60 },
   "edx.sync-collection": { ...quick, retryLimit: 3 },
   "storage.delete": { ...quick, retryLimit: 10, retryDelaySeconds: 60 },
+  "cdn.invalidate": { ...quick, retryLimit: 10, retryDelaySeconds: 60 },
 };
 
 export interface PgBossOptions {

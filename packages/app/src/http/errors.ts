@@ -200,7 +200,7 @@ const ANSWERS: Answers = {
   LeaseFailure: unavailable,
   LeaseLost: unavailable,
   ClaimLost: unavailable,
-  CdnInvalidationPending: unavailable,
+  CdnPathsNotInvalidated: unavailable,
   StorageFailure: byTransience,
   DirectoryFailure: byTransience,
   MailFailure: byTransience,

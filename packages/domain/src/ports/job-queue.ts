@@ -3,6 +3,9 @@ import type { Effect } from "effect";
 import type { EdxEndpointId } from "../model/edx-endpoint.js";
 import type { CollectionKey, VideoKey } from "../model/keys.js";
 
+/** What a change that asks the CDN to forget paths was; for operators reading the queue. */
+export type CdnInvalidationReason = "retranscode" | "visibility-move" | "thumbnail-upload";
+
 /** Every background queue and the payload its jobs carry (docs/architecture.md §7). */
 export interface JobPayloads {
   /** `attempt` counts retries after transient source failures (absent on the first try). */
@@ -24,6 +27,11 @@ export interface JobPayloads {
     /** Delete every object whose key starts with `key` (no slash is appended). */
     readonly prefix: boolean;
   };
+  readonly "cdn.invalidate": {
+    /** Keys or `prefix/*` wildcards without a leading slash, as `CdnInvalidator.invalidate` takes them. */
+    readonly paths: ReadonlyArray<string>;
+    readonly reason?: CdnInvalidationReason;
+  };
 }
 export type QueueName = keyof JobPayloads;
 
@@ -40,6 +48,7 @@ export const QUEUE_NAMES: ReadonlyArray<QueueName> = [
   "edx.post-video",
   "edx.sync-collection",
   "storage.delete",
+  "cdn.invalidate",
 ];
 
 export interface EnqueueOptions {

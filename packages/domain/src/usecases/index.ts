@@ -1,5 +1,7 @@
 // The use cases, their inputs, results and errors, and the one map from queues to use cases. Helpers private to a capability stay unexported.
 // Listed name by name: what an embedder needs, not every helper.
+export { CdnPathsNotInvalidated, InvalidateCdnPaths } from "./cdn/invalidate-cdn-paths.js";
+export type { CdnPathsInvalidated, InvalidateCdnPathsError } from "./cdn/invalidate-cdn-paths.js";
 export type { CollectionNeed } from "./collections/collection-access.js";
 export { CreateCollectionBody, UpdateCollectionBody } from "./collections/collection-input.js";
 export { MEDIA_SERVED_OPENLY, MEDIA_SIGNED_AGAIN } from "./collections/collection-notices.js";
@@ -136,7 +138,6 @@ export type {
   SubmitTranscodeResult,
 } from "./transcode/submit-transcode.js";
 export {
-  CdnInvalidationPending,
   OutcomeDoesNotMatchJob,
   UnexpectedTranscodeOutput,
   UnknownEncodeJob,

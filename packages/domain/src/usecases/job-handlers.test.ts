@@ -1,8 +1,14 @@
+import { Effect } from "effect";
 import { describe, expect, it } from "vitest";
+import { CdnInvalidationFailure } from "../ports/cdn-invalidator.js";
+import { QUEUE_NAMES } from "../ports/job-queue.js";
 import { StorageFailure } from "../ports/object-store.js";
 import { PersistenceFailure } from "../ports/persistence-errors.js";
+import { makeInMemoryHarness } from "../testing/in-memory-harness.js";
+import { testSettings } from "../testing/test-settings.js";
+import { CdnPathsNotInvalidated } from "./cdn/invalidate-cdn-paths.js";
 import { invalidField } from "./errors.js";
-import { isRetryableJobFailure } from "./job-handlers.js";
+import { isRetryableJobFailure, makeJobHandlers } from "./job-handlers.js";
 import { StoredObjectsNotDeleted } from "./storage/delete-stored-objects.js";
 
 const storageFailure = (transient: boolean): StorageFailure =>
@@ -21,6 +27,15 @@ describe("isRetryableJobFailure", () => {
     expect(isRetryableJobFailure(notDeleted(false))).toBe(false);
   });
 
+  it("retries a CDN invalidation the CDN refused, whatever the CDN called its failure", () => {
+    for (const transient of [true, false]) {
+      const cause = new CdnInvalidationFailure({ paths: ["a/*"], transient, reason: "no" });
+      expect(isRetryableJobFailure(new CdnPathsNotInvalidated({ paths: ["a/*"], reason: "no", cause }))).toBe(
+        true,
+      );
+    }
+  });
+
   it("does not retry a payload that does not validate", () => {
     expect(isRetryableJobFailure(invalidField("videoKey", "is not a key"))).toBe(false);
   });
@@ -30,5 +45,21 @@ describe("isRetryableJobFailure", () => {
     expect(isRetryableJobFailure("a string")).toBe(true);
     expect(isRetryableJobFailure(null)).toBe(true);
     expect(isRetryableJobFailure({ transient: "maybe" })).toBe(true);
+  });
+});
+
+describe("makeJobHandlers", () => {
+  it("has a handler for every queue", () => {
+    const handlers = makeJobHandlers(makeInMemoryHarness().ports, testSettings());
+    expect(Object.keys(handlers).sort()).toEqual([...QUEUE_NAMES].sort());
+  });
+
+  it("has cdn.invalidate jobs tell the CDN to forget their paths", async () => {
+    const harness = makeInMemoryHarness();
+    const handlers = makeJobHandlers(harness.ports, testSettings());
+
+    await Effect.runPromise(handlers["cdn.invalidate"]({ paths: ["a/b", "a/*"], reason: "retranscode" }));
+
+    expect(harness.cdnInvalidator.invalidatedPaths).toEqual(["a/b", "a/*"]);
   });
 });

@@ -1,5 +1,6 @@
 import type { Effect } from "effect";
 import type { JobPayloads, QueueName } from "../ports/job-queue.js";
+import { InvalidateCdnPaths } from "./cdn/invalidate-cdn-paths.js";
 import type { DomainPorts } from "./domain-ports.js";
 import { PostVideoToEdx } from "./edx/post-video-to-edx.js";
 import { SyncCollectionToEdx } from "./edx/sync-collection-to-edx.js";
@@ -30,7 +31,7 @@ const flagged = (error: object, flag: "transient" | "retryable"): boolean | unde
  * failures say so themselves: store, transcoder, mail, directory, edX and CDN failures carry
  * `transient`, `StoredObjectsNotDeleted` carries `retryable`; a payload that does not validate
  * (`InvalidInput`) fails the same way every time. Anything else (a store outage, a lost race, a
- * defect) is worth the queue's retries.
+ * defect, a `cdn.invalidate` job's `CdnPathsNotInvalidated`) is worth the queue's retries.
  */
 export const isRetryableJobFailure = (error: unknown): boolean => {
   if (typeof error !== "object" || error === null) return true;
@@ -55,6 +56,7 @@ export const makeJobHandlers = (ports: DomainPorts, settings: DomainSettings): J
   const postVideoToEdx = new PostVideoToEdx(ports);
   const syncCollectionToEdx = new SyncCollectionToEdx(ports);
   const deleteStoredObjects = new DeleteStoredObjects(ports);
+  const invalidateCdnPaths = new InvalidateCdnPaths(ports);
   return {
     "video.ingest": (payload) => ingest.run(payload),
     "video.transcode": (payload) => submitTranscode.run(payload),
@@ -68,5 +70,6 @@ export const makeJobHandlers = (ports: DomainPorts, settings: DomainSettings): J
     "edx.post-video": (payload) => postVideoToEdx.run(payload),
     "edx.sync-collection": (payload) => syncCollectionToEdx.run(payload),
     "storage.delete": (payload) => deleteStoredObjects.run(payload),
+    "cdn.invalidate": (payload) => invalidateCdnPaths.run(payload),
   };
 };

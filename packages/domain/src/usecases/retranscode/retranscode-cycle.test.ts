@@ -9,6 +9,7 @@ import { storeIn } from "../../testing/stored-test-data.js";
 import type { JobHandlers } from "../../testing/in-memory/in-memory-job-queue.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { testSettings } from "../../testing/test-settings.js";
+import { InvalidateCdnPaths } from "../cdn/invalidate-cdn-paths.js";
 import { ApplyTranscodeOutcome } from "../transcode/apply-transcode-outcome.js";
 import { SubmitTranscode } from "../transcode/submit-transcode.js";
 import { RecordVideoEvent } from "../video-lifecycle/record-video-event.js";
@@ -41,6 +42,7 @@ const aCompletedVideo = async (builder: VideoBuilder = aVideo()) => {
       payload.prefix
         ? harness.objectStore.deletePrefix(payload.bucket, payload.key)
         : harness.objectStore.delete({ bucket: payload.bucket, key: payload.key }),
+    "cdn.invalidate": (payload) => new InvalidateCdnPaths(harness.ports).run(payload),
   };
   const drain = async () => {
     const ran = await run(harness.jobs.drain(handlers));
@@ -134,7 +136,7 @@ describe("a full retranscode cycle", () => {
     // Finished but not yet applied: viewers still get the old encoding.
     expect(harness.objectStore.readText(live("video_HLS2M_00001.ts"))).toBe("segment of the old encoding");
 
-    expect(await drain()).toEqual(["transcode.outcome", "storage.delete"]);
+    expect(await drain()).toEqual(["transcode.outcome", "storage.delete", "cdn.invalidate"]);
 
     expect((await videoNow()).status).toBe("Complete");
     expect(harness.objectStore.readText(live("video_HLS2M_00001.ts"))).toBe("segment of video_HLS2M.m3u8");
@@ -155,7 +157,6 @@ describe("a full retranscode cycle", () => {
     expect(Option.getOrThrow(await run(harness.encodeJobs.findById(job.id)))).toMatchObject({
       purpose: "retranscode",
       state: "Complete",
-      message: { cdnInvalidation: { state: "done" } },
     });
     expect(await templates()).toEqual(["success", "success"]);
   });
@@ -194,7 +195,12 @@ describe("a full retranscode cycle", () => {
     await transcoderFinishesLatestJob();
     expect(harness.objectStore.readText(liveThumbnail)).toBe("a frame of the first recording");
 
-    expect(await drain()).toEqual(["transcode.outcome", "storage.delete", "storage.delete"]);
+    expect(await drain()).toEqual([
+      "transcode.outcome",
+      "storage.delete",
+      "storage.delete",
+      "cdn.invalidate",
+    ]);
 
     expect((await videoNow()).status).toBe("Complete");
     expect(harness.objectStore.readText(liveThumbnail)).toBe("jpeg bytes");

@@ -4,18 +4,25 @@ import { hexKey } from "../../model/keys.js";
 import { thumbnailKey } from "../../model/storage-keys.js";
 import { anonymous, userPrincipal } from "../../model/user.js";
 import { videoPayload } from "../../policy/projections/video-payload.js";
+import type { JobQueue } from "../../ports/job-queue.js";
+import { QueueFailure } from "../../ports/job-queue.js";
 import { PersistenceFailure } from "../../ports/persistence-errors.js";
 import type { VideoThumbnailRepository } from "../../ports/video-thumbnail-repository.js";
 import { aCollection, aVideo } from "../../testing/builders.js";
 import { failureOf } from "../../testing/effect-outcomes.js";
 import { storeIn } from "../../testing/stored-test-data.js";
+import type { InMemoryHarness } from "../../testing/in-memory-harness.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { testSettings } from "../../testing/test-settings.js";
+import { InvalidateCdnPaths } from "../cdn/invalidate-cdn-paths.js";
 import { ThumbnailTooLarge, UploadThumbnail, uploadLimitLabel } from "./upload-thumbnail.js";
 import { jpegBytes, pngBytes } from "../../testing/image-bytes.js";
 
 const settings = testSettings();
 const bucket = settings.buckets.thumbnail;
+
+const queuedInvalidations = (harness: InMemoryHarness) =>
+  harness.jobs.pending("cdn.invalidate").map((job) => job.payload);
 
 const setUp = async () => {
   const harness = makeInMemoryHarness({ cdnHost: "d111.cloudfront.net" });
@@ -37,7 +44,7 @@ const setUp = async () => {
   const nothingStored = () => {
     expect(harness.objectStore.keys(bucket)).toEqual([]);
     expect(harness.database.tables.videoThumbnails.size).toBe(0);
-    expect(harness.cdnInvalidator.invalidations).toEqual([]);
+    expect(harness.jobs.pending("cdn.invalidate")).toEqual([]);
   };
   return {
     harness,
@@ -53,7 +60,7 @@ const setUp = async () => {
 };
 
 describe("uploading a thumbnail", () => {
-  it("an admin's PNG becomes the video's thumbnail at its stable key, and the CDN forgets that key", async () => {
+  it("an admin's PNG becomes the video's thumbnail at its stable key, and the CDN is to forget that key", async () => {
     const { harness, video, admin, key, upload } = await setUp();
     const png = pngBytes(320, 180);
 
@@ -71,7 +78,7 @@ describe("uploading a thumbnail", () => {
     expect(harness.objectStore.read({ bucket, key })).toEqual(png);
     const info = await Effect.runPromise(harness.objectStore.head({ bucket, key }));
     expect(Option.map(info, (object) => object.contentType)).toEqual(Option.some("image/png"));
-    expect(harness.cdnInvalidator.invalidatedPaths).toEqual([key]);
+    expect(queuedInvalidations(harness)).toEqual([{ paths: [key], reason: "thumbnail-upload" }]);
     const payload = videoPayload(result.video.details, result.video.principal, result.video.mediaUrl);
     expect(payload.videothumbnail_set.map((thumbnail) => thumbnail.s3_object_key)).toEqual([key]);
     expect(payload.videothumbnail_set[0]?.cloudfront_url).toMatch(/Signature=/);
@@ -96,7 +103,7 @@ describe("uploading a thumbnail", () => {
     });
     expect(harness.database.tables.videoThumbnails.size).toBe(1);
     expect(harness.objectStore.read({ bucket, key })).toEqual(jpeg);
-    expect(harness.cdnInvalidator.invalidatedPaths).toEqual([key]);
+    expect(queuedInvalidations(harness)).toEqual([{ paths: [key], reason: "thumbnail-upload" }]);
   });
 
   it("stores a public video's thumbnail in the public key space, with the type its bytes really have", async () => {
@@ -206,17 +213,47 @@ describe("uploading a thumbnail", () => {
     nothingStored();
   });
 
-  it("reports a CDN failure after storing, and a retry stores the same and invalidates", async () => {
+  it("rolls the row back and deletes the new image when the invalidation cannot be queued", async () => {
+    const { harness, video, admin, nothingStored } = await setUp();
+    const jobs: JobQueue = {
+      enqueue: (queue, payload, options) =>
+        queue === "cdn.invalidate"
+          ? Effect.fail(new QueueFailure({ queue, cause: new Error("connection lost") }))
+          : harness.jobs.enqueue(queue, payload, options),
+    };
+
+    const error = await failureOf(
+      new UploadThumbnail({ ...harness.ports, jobs }, settings).run(admin, video.key, {
+        contentType: "image/png",
+        bytes: pngBytes(8, 8),
+      }),
+    );
+
+    expect(error).toMatchObject({ _tag: "QueueFailure", queue: "cdn.invalidate" });
+    nothingStored();
+  });
+
+  it("stands whatever the CDN says: a refused invalidation is its own job's to retry", async () => {
     const { harness, video, admin, key, upload } = await setUp();
     harness.cdnInvalidator.failNext({ transient: true });
     const file = { contentType: "image/png", bytes: pngBytes(8, 8) };
 
-    const error = await failureOf(upload.run(admin, video.key, file));
-    const retry = await Effect.runPromise(upload.run(admin, video.key, file));
+    const result = await Effect.runPromise(upload.run(admin, video.key, file));
 
-    expect(error).toMatchObject({ _tag: "CdnInvalidationFailure" });
-    expect(retry.outcome).toBe("Replaced");
+    expect(result.outcome).toBe("Created");
     expect(harness.database.tables.videoThumbnails.size).toBe(1);
+    const invalidate = {
+      "cdn.invalidate": (payload: unknown) => new InvalidateCdnPaths(harness.ports).run(payload),
+    };
+    const [refused] = await Effect.runPromise(harness.jobs.drain(invalidate));
+    expect(refused?.error).toBeDefined();
+    expect(harness.database.tables.videoThumbnails.size).toBe(1);
+
+    // The queue's retry of that job.
+    await Effect.runPromise(
+      harness.jobs.enqueue("cdn.invalidate", { paths: [key], reason: "thumbnail-upload" }),
+    );
+    await Effect.runPromise(harness.jobs.drain(invalidate));
     expect(harness.cdnInvalidator.invalidatedPaths).toEqual([key]);
   });
 });

@@ -4,11 +4,11 @@ import { thumbnailKey } from "../../model/storage-keys.js";
 import type { Principal } from "../../model/user.js";
 import type { VideoThumbnail } from "../../model/video-file.js";
 import { mediaKeySpaceOf } from "../../policy/media-key-space.js";
-import type { CdnInvalidationFailure } from "../../ports/cdn-invalidator.js";
 import type { CdnSigningFailure } from "../../ports/cdn-urls.js";
 import type { QueueFailure } from "../../ports/job-queue.js";
 import type { ByteStream, SourceStreamFailed, StorageFailure } from "../../ports/object-store.js";
 import type { PersistenceFailure, RecordNotFound, UniqueViolation } from "../../ports/persistence-errors.js";
+import { enqueueCdnInvalidation } from "../cdn/cdn-invalidation-jobs.js";
 import type { DomainPorts } from "../domain-ports.js";
 import type { Forbidden, VideoNotFound } from "../errors.js";
 import { invalidField } from "../errors.js";
@@ -66,7 +66,6 @@ export type UploadThumbnailError =
   | RecordNotFound
   | PersistenceFailure
   | QueueFailure
-  | CdnInvalidationFailure
   | CdnSigningFailure;
 
 const streamOfBytes = (bytes: Uint8Array): ByteStream => ({
@@ -84,7 +83,8 @@ const mediaTypeOf = (contentType: string): string => (contentType.split(";")[0] 
  * there, its declared type is JPEG or PNG, it is within the size limit, and its bytes really
  * are a JPEG or PNG (the declared type is not trusted; the stored object gets the real one).
  * The image is stored at the video's one thumbnail key in its key space, so its URL never
- * changes; the row is created or updated by that key, and the CDN forgets the key afterwards.
+ * changes; the row is created or updated by that key, and the `cdn.invalidate` job that has the
+ * CDN forget the key is queued in the same unit of work (the image is already stored by then).
  * The domain does not re-encode: an edge that wants upstream's downscaling to 640×360 JPEG does
  * it before calling. When the row cannot be written, a newly created object is deleted again.
  */
@@ -96,7 +96,6 @@ export class UploadThumbnail {
       | "collections"
       | "videoThumbnails"
       | "objectStore"
-      | "cdnInvalidator"
       | "cdnUrls"
       | "unitOfWork"
       | "jobs"
@@ -111,7 +110,7 @@ export class UploadThumbnail {
     upload: ThumbnailUpload | null,
   ): Effect.Effect<UploadedThumbnail, UploadThumbnailError> {
     const ports = this.ports;
-    const { videos, videoThumbnails, objectStore, cdnInvalidator, cdnUrls, unitOfWork, jobs, clock } = ports;
+    const { videos, videoThumbnails, objectStore, cdnUrls, unitOfWork, jobs, clock } = ports;
     const { buckets, thumbnails } = this.settings;
     return Effect.gen(function* () {
       const details = yield* findVideoFor(videos, principal, videoKey, "edit");
@@ -152,6 +151,7 @@ export class UploadThumbnail {
                 },
                 clock.now(),
               );
+              yield* enqueueCdnInvalidation(jobs, [location.key], "thumbnail-upload");
               // The media changed key space since it was read (the video's flags, or a course linked
               // to its collection): its move may already have run.
               const current = yield* storedMediaKeySpace(ports, video.key);
@@ -164,7 +164,6 @@ export class UploadThumbnail {
           // A replaced object keeps its row (now pointing at the new image); a new one has none.
           .pipe(Effect.onError(() => (existed ? Effect.void : Effect.ignore(objectStore.delete(location)))))
       );
-      yield* cdnInvalidator.invalidate([location.key]);
       const now = yield* findVideoFor(videos, principal, video.key, "view");
       return {
         outcome: existed ? "Replaced" : "Created",

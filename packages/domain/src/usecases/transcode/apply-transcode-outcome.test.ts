@@ -1,7 +1,9 @@
-import { Effect, Either, Option } from "effect";
+import { Cause, Effect, Either, Option } from "effect";
 import { describe, expect, it } from "vitest";
 import { hexKey } from "../../model/keys.js";
 import { originalKey } from "../../model/storage-keys.js";
+import type { JobQueue } from "../../ports/job-queue.js";
+import { QueueFailure } from "../../ports/job-queue.js";
 import type { ObjectStore } from "../../ports/object-store.js";
 import { StorageFailure } from "../../ports/object-store.js";
 import type { CompletionOverrides } from "../../testing/in-memory/in-memory-transcoder.js";
@@ -11,6 +13,7 @@ import { storeIn } from "../../testing/stored-test-data.js";
 import type { InMemoryHarness } from "../../testing/in-memory-harness.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { testSettings } from "../../testing/test-settings.js";
+import { isRetryableJobFailure, makeJobHandlers } from "../job-handlers.js";
 import { RecordVideoEvent } from "../video-lifecycle/record-video-event.js";
 import { ApplyTranscodeOutcome } from "./apply-transcode-outcome.js";
 import { SubmitTranscode } from "./submit-transcode.js";
@@ -107,7 +110,6 @@ describe("a completed first transcode", () => {
       jobId,
       videoKey: video.key,
       purpose: "transcode",
-      cdnInvalidationIds: [],
     });
     expect(
       (await files()).map(({ encoding, bucketName, s3ObjectKey, presetId }) => ({
@@ -148,7 +150,7 @@ describe("a completed first transcode", () => {
     expect(await templates()).toEqual(["success"]);
     expect(harness.jobs.pending("edx.post-video")).toEqual([]);
     expect(harness.jobs.pending("storage.delete")).toEqual([]);
-    expect(harness.cdnInvalidator.invalidations).toEqual([]);
+    expect(harness.jobs.pending("cdn.invalidate")).toEqual([]);
   });
 
   it("applies the same outcome delivered three times once: one set of files, one email", async () => {
@@ -179,7 +181,6 @@ describe("a completed first transcode", () => {
       _tag: "AlreadyApplied",
       jobId,
       state: "Complete",
-      cdnInvalidationIds: [],
     });
   });
 
@@ -462,7 +463,6 @@ describe("an outcome that names no video, as the jobs the previous system submit
       jobId,
       videoKey: legacy.video.key,
       purpose: "transcode",
-      cdnInvalidationIds: [],
     });
     expect(await legacy.videoNow()).toMatchObject({ status: "Complete", duration: 42.5 });
     expect((await legacy.files()).map((file) => file.encoding)).toEqual(["original", "HLS", "desktop_mp4"]);
@@ -566,11 +566,13 @@ describe("a completed retranscode that goes wrong half-way", () => {
     expect((await videoNow()).status).toBe("Retranscoding");
     expect((await job(jobId)).state).toBe("Submitted");
     expect(harness.jobs.pending("storage.delete")).toEqual([]);
+    expect(harness.jobs.pending("cdn.invalidate")).toEqual([]);
     expect(
       harness.objectStore.keys(settings.buckets.transcode, `retranscode/transcoded/${hex}/`),
     ).not.toEqual([]);
 
     expect((await deliver(outcome))._tag).toBe("Completed");
+    expect(harness.jobs.pending("cdn.invalidate")).toHaveLength(1);
     expect((await videoNow()).status).toBe("Complete");
     expect(await templates()).toEqual(["success", "success"]);
   });
@@ -609,52 +611,96 @@ describe("a completed retranscode that goes wrong half-way", () => {
     expect((await job(jobId)).errorMessage).toContain(`${stagedPlaylist.bucket}/${stagedPlaylist.key}`);
     expect((await videoNow()).status).toBe("Retranscode failed error");
     expect(harness.objectStore.readText(liveSegment)).toBe("the live segment");
-    expect(harness.cdnInvalidator.invalidations).toEqual([]);
+    expect(harness.jobs.pending("cdn.invalidate")).toEqual([]);
     expect(await templates()).toEqual(["success"]);
   });
 
-  it("completes even when the CDN refuses the invalidation, and retries only that on the next delivery", async () => {
-    const {
-      harness,
-      video,
-      hex,
-      complete,
-      scheduleRetranscode,
-      submit,
-      deliver,
-      applyOutcome,
-      videoNow,
-      job,
-      templates,
-    } = await setUp();
+  it("commits nothing when the CDN invalidation cannot be queued, and the redelivery completes", async () => {
+    const { harness, settings, complete, scheduleRetranscode, submit, deliver, videoNow, job, templates } =
+      await setUp();
     await complete();
     await scheduleRetranscode();
     const jobId = await submit();
     const outcome = harness.transcoder.complete(jobId);
-    harness.cdnInvalidator.failNext({ transient: true, reason: "throttled" });
+    const jobsRefusingInvalidations: JobQueue = {
+      enqueue: (queue, payload, options) =>
+        queue === "cdn.invalidate"
+          ? Effect.fail(new QueueFailure({ queue, cause: new Error("connection lost") }))
+          : harness.jobs.enqueue(queue, payload, options),
+    };
+    const refusing = new ApplyTranscodeOutcome(
+      { ...harness.ports, jobs: jobsRefusingInvalidations },
+      settings,
+    );
 
-    const error = await failureOf(applyOutcome.run({ jobId, outcome }));
+    const error = await failureOf(refusing.run({ jobId, outcome }));
 
-    expect(error).toMatchObject({ _tag: "CdnInvalidationPending", jobId, videoKey: video.key });
-    expect((await videoNow()).status).toBe("Complete");
-    expect((await job(jobId)).message).toMatchObject({
-      cdnInvalidation: {
-        state: "pending",
-        paths: expect.arrayContaining([`restricted/transcoded/${hex}/*`]),
-      },
-    });
-    expect(harness.cdnInvalidator.invalidations).toEqual([]);
+    expect(error).toMatchObject({ _tag: "QueueFailure", queue: "cdn.invalidate" });
+    expect((await videoNow()).status).toBe("Retranscoding");
+    expect((await job(jobId)).state).toBe("Submitted");
+    expect(harness.jobs.pending("storage.delete")).toEqual([]);
+    expect(harness.jobs.pending("mail.send")).toHaveLength(1);
+    expect(harness.jobs.pending("cdn.invalidate")).toEqual([]);
 
-    const retried = await deliver(outcome);
-
-    expect(retried).toMatchObject({ _tag: "AlreadyApplied", cdnInvalidationIds: ["I-IN-MEMORY-1"] });
-    expect(harness.cdnInvalidator.invalidatedPaths).toContain(`restricted/transcoded/${hex}/*`);
-    expect((await job(jobId)).message).toMatchObject({
-      cdnInvalidation: { state: "done", invalidationIds: ["I-IN-MEMORY-1"] },
-    });
-
-    expect(await deliver(outcome)).toMatchObject({ _tag: "AlreadyApplied", cdnInvalidationIds: [] });
-    expect(harness.cdnInvalidator.invalidations).toHaveLength(1);
+    expect((await deliver(outcome))._tag).toBe("Completed");
+    expect(harness.jobs.pending("cdn.invalidate")).toHaveLength(1);
     expect(await templates()).toEqual(["success", "success"]);
+  });
+});
+
+describe("the CDN invalidation of a completed retranscode", () => {
+  const retranscoded = async () => {
+    const context = await setUp();
+    await context.complete();
+    await context.scheduleRetranscode();
+    const jobId = await context.submit();
+    const outcome = context.harness.transcoder.complete(jobId);
+    return { ...context, jobId, outcome };
+  };
+
+  it("is queued with the commit for the replaced outputs, and the CDN is told only by that job", async () => {
+    const { harness, video, hex, jobId, outcome, deliver, job } = await retranscoded();
+
+    const result = await deliver(outcome);
+
+    expect(result).toEqual({ _tag: "Completed", jobId, videoKey: video.key, purpose: "retranscode" });
+    expect(harness.jobs.pending("cdn.invalidate").map((queued) => queued.payload)).toEqual([
+      {
+        paths: [
+          `restricted/transcoded/${hex}/video__index.m3u8`,
+          `restricted/transcoded/${hex}/*`,
+          `restricted/transcoded/${hex}/video_custom.mp4`,
+        ],
+        reason: "retranscode",
+      },
+    ]);
+    expect(harness.cdnInvalidator.invalidations).toEqual([]);
+    expect((await job(jobId)).message).not.toHaveProperty("cdnInvalidation");
+
+    expect(await deliver(outcome)).toEqual({ _tag: "AlreadyApplied", jobId, state: "Complete" });
+    expect(harness.jobs.pending("cdn.invalidate")).toHaveLength(1);
+  });
+
+  it("fails only its own job when the CDN refuses it: the retranscode stays complete and is not applied again", async () => {
+    const { harness, hex, outcome, deliver, videoNow, templates } = await retranscoded();
+    await deliver(outcome);
+    harness.cdnInvalidator.failNext({ transient: false, reason: "AccessDenied" });
+    const handlers = makeJobHandlers(harness.ports, testSettings());
+    const invalidateOnly = { "cdn.invalidate": handlers["cdn.invalidate"] };
+
+    const [refused] = await run(harness.jobs.drain(invalidateOnly));
+
+    const error = Cause.squash(refused?.error as Cause.Cause<unknown>);
+    expect(error).toMatchObject({ _tag: "CdnPathsNotInvalidated" });
+    expect(isRetryableJobFailure(error)).toBe(true);
+    expect((await videoNow()).status).toBe("Complete");
+    expect(await templates()).toEqual(["success", "success"]);
+
+    // The queue's retry of that one job, and nothing else, gets the CDN to forget the old outputs.
+    await run(harness.jobs.enqueue("cdn.invalidate", refused?.job.payload as never));
+    expect((await run(harness.jobs.drain(invalidateOnly))).map((ran) => ran.error)).toEqual([undefined]);
+    expect(harness.cdnInvalidator.invalidatedPaths).toContain(`restricted/transcoded/${hex}/*`);
+    expect((await deliver(outcome))._tag).toBe("AlreadyApplied");
+    expect(harness.jobs.pending()).not.toContainEqual(expect.objectContaining({ queue: "cdn.invalidate" }));
   });
 });

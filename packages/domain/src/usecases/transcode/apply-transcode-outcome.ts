@@ -1,4 +1,4 @@
-import { Effect, Either, Option, Schema } from "effect";
+import { Effect, Option } from "effect";
 import type { Collection } from "../../model/collection.js";
 import type { EncodeJob, EncodeJobPurpose, EncodeJobState } from "../../model/encode-job.js";
 import type { VideoKey } from "../../model/keys.js";
@@ -6,11 +6,11 @@ import { hexKey } from "../../model/keys.js";
 import { retranscodeStagingPrefix, spaceOfKey } from "../../model/storage-keys.js";
 import type { Video, VideoStatus } from "../../model/video.js";
 import { mediaKeySpaceOf } from "../../policy/media-key-space.js";
-import type { CdnInvalidationFailure } from "../../ports/cdn-invalidator.js";
 import type { QueueFailure } from "../../ports/job-queue.js";
 import type { ObjectNotFound, StorageFailure } from "../../ports/object-store.js";
 import type { PersistenceFailure, RecordNotFound, UniqueViolation } from "../../ports/persistence-errors.js";
 import type { TranscodeOutcome } from "../../ports/transcoder.js";
+import { enqueueCdnInvalidation } from "../cdn/cdn-invalidation-jobs.js";
 import type { DomainPorts } from "../domain-ports.js";
 import type { InvalidInput } from "../errors.js";
 import { CollectionNotFound, invalidField, orFail, VideoNotFound } from "../errors.js";
@@ -19,7 +19,7 @@ import { validateInput } from "../validate-input.js";
 import type { RecordVideoEventError } from "../video-lifecycle/record-video-event.js";
 import { RecordVideoEvent } from "../video-lifecycle/record-video-event.js";
 import type { UnexpectedTranscodeOutput } from "./transcode-errors.js";
-import { CdnInvalidationPending, OutcomeDoesNotMatchJob, UnknownEncodeJob } from "./transcode-errors.js";
+import { OutcomeDoesNotMatchJob, UnknownEncodeJob } from "./transcode-errors.js";
 import { TranscodeOutcomePayloadSchema } from "./transcode-outcome-schema.js";
 import type { LiveOutputs, TranscodeSucceeded } from "./transcode-outputs.js";
 import { liveOutputsOf, retranscodeInvalidationPaths } from "./transcode-outputs.js";
@@ -30,13 +30,15 @@ import { promoteStagedOutputs } from "./staged-output-promotion.js";
 import { discardReplacedFiles, recordTranscodeOutputs } from "./transcode-output-records.js";
 
 export type ApplyTranscodeOutcomeResult =
-  /** The outputs are recorded (and, for a retranscode, live and invalidated) and the video is Complete. */
+  /**
+   * The outputs are recorded (and, for a retranscode, live, with the CDN invalidation of the
+   * replaced ones queued) and the video is Complete.
+   */
   | {
       readonly _tag: "Completed";
       readonly jobId: string;
       readonly videoKey: VideoKey;
       readonly purpose: EncodeJobPurpose;
-      readonly cdnInvalidationIds: ReadonlyArray<string>;
     }
   /** The job failed: the error is on the job and the video has its failure status. */
   | {
@@ -46,15 +48,11 @@ export type ApplyTranscodeOutcomeResult =
       readonly status: VideoStatus;
       readonly reason: string;
     }
-  /**
-   * This outcome was applied before; nothing changed and nothing was sent, unless a CDN
-   * invalidation was still pending from then, which was retried.
-   */
+  /** This outcome was applied before; nothing changed and nothing was sent. */
   | {
       readonly _tag: "AlreadyApplied";
       readonly jobId: string;
       readonly state: EncodeJobState;
-      readonly cdnInvalidationIds: ReadonlyArray<string>;
     }
   /**
    * The video no longer waits for this job (a newer job, or a status another event set): the
@@ -72,7 +70,6 @@ export type ApplyTranscodeOutcomeError =
   | UnknownEncodeJob
   | OutcomeDoesNotMatchJob
   | UnexpectedTranscodeOutput
-  | CdnInvalidationPending
   | VideoNotFound
   | CollectionNotFound
   | StorageFailure
@@ -85,26 +82,12 @@ export type ApplyTranscodeOutcomeError =
 
 const IN_FLIGHT = IN_FLIGHT_JOB_STATES;
 
-/** What an applied job keeps in its `message`, for operators and for an invalidation still due. */
+/** What an applied job keeps in its `message`, for operators. */
 interface AppliedJobMessage {
   /** What the job carried before: the request it was submitted with. */
   readonly request: unknown;
   readonly outcome: TranscodeOutcome;
-  readonly cdnInvalidation?: CdnInvalidationRecord;
 }
-
-interface CdnInvalidationRecord {
-  readonly state: "pending" | "done";
-  readonly paths: ReadonlyArray<string>;
-  readonly invalidationIds?: ReadonlyArray<string>;
-}
-
-const PendingInvalidation = Schema.Struct({
-  cdnInvalidation: Schema.Struct({ state: Schema.Literal("pending"), paths: Schema.Array(Schema.String) }),
-});
-const pendingInvalidationOf = Schema.decodeUnknownOption(PendingInvalidation, {
-  onExcessProperty: "preserve",
-});
 
 /**
  * Serves `transcode.outcome` (and reconciliation): applies what became of a transcoder job,
@@ -120,9 +103,9 @@ const pendingInvalidationOf = Schema.decodeUnknownOption(PendingInvalidation, {
  *   `Complete` with its email, and the edX post when the collection has a course.
  * - Success of a retranscode: the staged outputs are first copied over the live prefix of the
  *   video's key space (copies overwrite, so a crash and a redelivery simply copy again), then
- *   the rows, the status, the staging cleanup job and the rest commit together, and last the
- *   CDN drops its old copies. A failed invalidation is recorded as pending on the job and
- *   reported; delivering the outcome again retries only that.
+ *   the rows, the status, the staging cleanup job, the `cdn.invalidate` job for the replaced
+ *   outputs and the rest commit together. The CDN is told only once the new outputs are live,
+ *   and a failed invalidation is that job's to retry, not this one's.
  * - Failure: the error code and message on the job, `Transcode failed video error` with the
  *   invalid-format email (or a silent `Retranscode failed error`); nothing is moved, so the
  *   previous outputs of a retranscoded video stay live.
@@ -139,7 +122,6 @@ export class ApplyTranscodeOutcome {
       | "videoFiles"
       | "videoThumbnails"
       | "objectStore"
-      | "cdnInvalidator"
       | "mailOutbox"
       | "jobs"
       | "unitOfWork"
@@ -191,21 +173,8 @@ export class ApplyTranscodeOutcome {
     }).pipe(Effect.withSpan("ApplyTranscodeOutcome.apply", { attributes: { jobId: outcome.jobId } }));
   }
 
-  private alreadyApplied(
-    job: EncodeJob,
-  ): Effect.Effect<
-    ApplyTranscodeOutcomeResult,
-    CdnInvalidationPending | RecordNotFound | PersistenceFailure
-  > {
-    const pending = pendingInvalidationOf(job.message);
-    const result = (cdnInvalidationIds: ReadonlyArray<string>): ApplyTranscodeOutcomeResult => ({
-      _tag: "AlreadyApplied",
-      jobId: job.id,
-      state: job.state,
-      cdnInvalidationIds,
-    });
-    if (Option.isNone(pending)) return Effect.succeed(result([]));
-    return Effect.map(this.invalidate(job, job.message, pending.value.cdnInvalidation.paths), result);
+  private alreadyApplied(job: EncodeJob): Effect.Effect<ApplyTranscodeOutcomeResult> {
+    return Effect.succeed({ _tag: "AlreadyApplied", jobId: job.id, state: job.state });
   }
 
   private recordWithoutVideo(
@@ -243,12 +212,7 @@ export class ApplyTranscodeOutcome {
   ): Effect.Effect<ApplyTranscodeOutcomeResult, UnknownEncodeJob | PersistenceFailure> {
     return this.ports.encodeJobs.findById(jobId).pipe(
       orFail(() => new UnknownEncodeJob({ jobId })),
-      Effect.map((job): ApplyTranscodeOutcomeResult => ({
-        _tag: "AlreadyApplied",
-        jobId,
-        state: job.state,
-        cdnInvalidationIds: [],
-      })),
+      Effect.map((job): ApplyTranscodeOutcomeResult => ({ _tag: "AlreadyApplied", jobId, state: job.state })),
     );
   }
 
@@ -327,25 +291,10 @@ export class ApplyTranscodeOutcome {
         }
       }
 
-      const invalidationPaths = job.purpose === "retranscode" ? retranscodeInvalidationPaths(outputs) : [];
-      const message: AppliedJobMessage = {
-        request: job.message,
-        outcome,
-        ...(invalidationPaths.length === 0
-          ? {}
-          : { cdnInvalidation: { state: "pending", paths: invalidationPaths } }),
-      };
+      const message: AppliedJobMessage = { request: job.message, outcome };
       const committed = yield* this.commitSuccess(job, video, collection, outcome, outputs, message);
       if (committed !== undefined) return committed;
-      const cdnInvalidationIds =
-        invalidationPaths.length === 0 ? [] : yield* this.invalidate(job, message, invalidationPaths);
-      return {
-        _tag: "Completed",
-        jobId: job.id,
-        videoKey: video.key,
-        purpose: job.purpose,
-        cdnInvalidationIds,
-      } as const;
+      return { _tag: "Completed", jobId: job.id, videoKey: video.key, purpose: job.purpose } as const;
     });
   }
 
@@ -396,6 +345,8 @@ export class ApplyTranscodeOutcome {
               prefix: true,
             });
           }
+          // The new outputs replaced the old ones at the same keys: the CDN must drop its copies.
+          yield* enqueueCdnInvalidation(jobs, retranscodeInvalidationPaths(outputs), "retranscode");
         }
         // The video's visibility changed while a first transcode ran: its outputs landed in
         // the other key space, and the visibility move puts them where the video is served.
@@ -414,35 +365,5 @@ export class ApplyTranscodeOutcome {
         return undefined;
       }),
     );
-  }
-
-  /**
-   * Tells the CDN to forget the replaced outputs, then marks the job's invalidation done. The
-   * completion stands either way; a failure leaves the invalidation pending on the job and is
-   * reported, so the queue delivers the outcome again and only the invalidation is retried.
-   */
-  private invalidate(
-    job: EncodeJob,
-    message: unknown,
-    paths: ReadonlyArray<string>,
-  ): Effect.Effect<ReadonlyArray<string>, CdnInvalidationPending | RecordNotFound | PersistenceFailure> {
-    const { cdnInvalidator, encodeJobs, clock } = this.ports;
-    return Effect.gen(this, function* () {
-      const invalidated = yield* Effect.either(cdnInvalidator.invalidate(paths));
-      if (Either.isLeft(invalidated)) {
-        const cause: CdnInvalidationFailure = invalidated.left;
-        return yield* new CdnInvalidationPending({ jobId: job.id, videoKey: job.videoKey, paths, cause });
-      }
-      const { invalidationIds } = invalidated.right;
-      const done: CdnInvalidationRecord = { state: "done", paths, invalidationIds };
-      const base = typeof message === "object" && message !== null ? message : {};
-      yield* encodeJobs.compareAndSetState(
-        job.id,
-        ["Complete"],
-        { state: "Complete", message: { ...base, cdnInvalidation: done } },
-        clock.now(),
-      );
-      return invalidationIds;
-    });
   }
 }

@@ -86,7 +86,6 @@ describe("reconciling transcodes whose events never arrived", () => {
           jobId,
           videoKey: video.key,
           purpose: "transcode",
-          cdnInvalidationIds: [],
         },
       },
     ]);

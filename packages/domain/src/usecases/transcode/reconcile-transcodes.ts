@@ -74,7 +74,6 @@ export class ReconcileTranscodes {
       | "videoFiles"
       | "videoThumbnails"
       | "objectStore"
-      | "cdnInvalidator"
       | "mailOutbox"
       | "jobs"
       | "unitOfWork"

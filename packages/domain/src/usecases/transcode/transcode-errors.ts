@@ -1,6 +1,5 @@
 import { Data } from "effect";
 import type { VideoKey } from "../../model/keys.js";
-import type { CdnInvalidationFailure } from "../../ports/cdn-invalidator.js";
 
 /**
  * An outcome names a transcoder job OVS has no row for (never recorded, or deleted with its
@@ -41,21 +40,5 @@ export class UnexpectedTranscodeOutput extends Data.TaggedError("UnexpectedTrans
 }> {
   override get message(): string {
     return `transcode job ${this.jobId} reported ${this.bucket}/${this.key}, outside ${this.expected}`;
-  }
-}
-
-/**
- * A retranscode completed (its outputs are live and the video is Complete) but the CDN could
- * not be told to drop the old copies. The job records the paths as pending; delivering the
- * outcome again retries only the invalidation.
- */
-export class CdnInvalidationPending extends Data.TaggedError("CdnInvalidationPending")<{
-  readonly jobId: string;
-  readonly videoKey: VideoKey;
-  readonly paths: ReadonlyArray<string>;
-  readonly cause: CdnInvalidationFailure;
-}> {
-  override get message(): string {
-    return `retranscode ${this.jobId} of video ${this.videoKey} completed, but the CDN invalidation failed: ${this.cause.reason}`;
   }
 }

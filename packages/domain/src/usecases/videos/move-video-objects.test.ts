@@ -12,13 +12,17 @@ import {
   transcodePrefix,
 } from "../../model/storage-keys.js";
 import type { Video } from "../../model/video.js";
+import type { JobQueue } from "../../ports/job-queue.js";
+import { QueueFailure } from "../../ports/job-queue.js";
 import type { ObjectStore } from "../../ports/object-store.js";
 import { StorageFailure } from "../../ports/object-store.js";
 import { aVideo } from "../../testing/builders.js";
 import { failureOf } from "../../testing/effect-outcomes.js";
 import { storeIn } from "../../testing/stored-test-data.js";
+import type { InMemoryHarness } from "../../testing/in-memory-harness.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { testSettings } from "../../testing/test-settings.js";
+import { InvalidateCdnPaths } from "../cdn/invalidate-cdn-paths.js";
 import { mediaAccessFor } from "../playback/media-access.js";
 import { MoveVideoObjects, visibilityMoveLeaseName } from "./move-video-objects.js";
 
@@ -36,6 +40,10 @@ const storeWith = (store: ObjectStore, overrides: Partial<ObjectStore>): ObjectS
   ...overrides,
 });
 const { buckets } = settings;
+
+/** The paths of every `cdn.invalidate` job waiting, in order. */
+const queuedInvalidations = (harness: InMemoryHarness): ReadonlyArray<string> =>
+  harness.jobs.pending("cdn.invalidate").flatMap((job) => job.payload.paths);
 
 const setUp = async (start: "public" | "restricted") => {
   const harness = makeInMemoryHarness({ cdnHost: "d111.cloudfront.net" });
@@ -168,6 +176,11 @@ describe("moving a video's objects to the key space of its visibility", () => {
   it("moves a video made public out of the protected space, repoints its rows and has the CDN forget the old paths", async () => {
     const { harness, collection, video, hex, setFlags, expectAllIn, move, run } = await setUp("restricted");
     setFlags({ isPublic: true });
+    const oldPaths = [
+      `${transcodePrefix(hex, "restricted")}/*`,
+      `${thumbnailPrefix(hex, "restricted")}/*`,
+      `${subtitlePrefix(hex, "restricted")}/*`,
+    ];
 
     const result = await run(move().run(video.key));
 
@@ -177,17 +190,22 @@ describe("moving a video's objects to the key space of its visibility", () => {
       copied: 5,
       repointed: 4,
       deleted: 5,
-      invalidatedPaths: [
-        `${transcodePrefix(hex, "restricted")}/*`,
-        `${thumbnailPrefix(hex, "restricted")}/*`,
-        `${subtitlePrefix(hex, "restricted")}/*`,
-      ],
+      invalidationPaths: oldPaths,
     });
     expectAllIn("public");
     expect(
       harness.objectStore.readText({ bucket: buckets.thumbnail, key: thumbnailKey(hex, "public") }),
     ).toBe(`bytes of ${thumbnailKey(hex, "restricted")}`);
-    expect(harness.cdnInvalidator.invalidations).toHaveLength(1);
+    expect(harness.jobs.pending("cdn.invalidate").map((job) => job.payload)).toEqual([
+      { paths: oldPaths, reason: "visibility-move" },
+    ]);
+    expect(harness.cdnInvalidator.invalidations).toEqual([]);
+    await run(
+      harness.jobs.drain({
+        "cdn.invalidate": (payload) => new InvalidateCdnPaths(harness.ports).run(payload),
+      }),
+    );
+    expect(harness.cdnInvalidator.invalidatedPaths).toEqual(oldPaths);
     const access = await run(mediaAccessFor(harness.cdnUrls, { key: video.key, isPublic: true }, collection));
     expect(access.url(hlsPlaylistKey(hex, "public"))).toBe(
       `https://d111.cloudfront.net/${hlsPlaylistKey(hex, "public")}`,
@@ -216,7 +234,7 @@ describe("moving a video's objects to the key space of its visibility", () => {
 
     expect(result).toMatchObject({ _tag: "Moved", space: "restricted", copied: 5 });
     expectAllIn("restricted");
-    expect(harness.cdnInvalidator.invalidatedPaths).toContain(`${transcodePrefix(hex, "public")}/*`);
+    expect(queuedInvalidations(harness)).toContain(`${transcodePrefix(hex, "public")}/*`);
   });
 
   it("changes nothing more when run a second time", async () => {
@@ -271,7 +289,7 @@ describe("moving a video's objects to the key space of its visibility", () => {
     expect(harness.database.tables.videoThumbnails.values().next().value?.s3ObjectKey).toBe(
       thumbnailKey(hex, "restricted"),
     );
-    expect(harness.cdnInvalidator.invalidations).toEqual([]);
+    expect(harness.jobs.pending("cdn.invalidate")).toEqual([]);
     expect(harness.lease.holderOf(visibilityMoveLeaseName(video.key))).toBeUndefined();
 
     await run(move().run(video.key));
@@ -296,7 +314,7 @@ describe("moving a video's objects to the key space of its visibility", () => {
     const result = await run(move({ ...harness.ports, objectStore: storeThatFlips }).run(video.key));
 
     expect(result).toEqual({ _tag: "Superseded" });
-    expect(harness.cdnInvalidator.invalidations).toEqual([]);
+    expect(harness.jobs.pending("cdn.invalidate")).toEqual([]);
 
     await run(move().run(video.key));
 
@@ -314,7 +332,7 @@ describe("moving a video's objects to the key space of its visibility", () => {
     const [queued] = harness.jobs.pending("video.visibility");
     expect(queued?.payload).toEqual({ videoKey: video.key });
     expect(queued?.startAfter?.getTime()).toBe(harness.clock.now().getTime() + 60_000);
-    expect(harness.cdnInvalidator.invalidations).toEqual([]);
+    expect(harness.jobs.pending("cdn.invalidate")).toEqual([]);
   });
 
   it("does nothing for a video that was deleted", async () => {
@@ -322,7 +340,7 @@ describe("moving a video's objects to the key space of its visibility", () => {
     await run(harness.videos.delete(video.key));
 
     expect(await run(move().run(video.key))).toEqual({ _tag: "VideoGone" });
-    expect(harness.cdnInvalidator.invalidations).toEqual([]);
+    expect(harness.jobs.pending("cdn.invalidate")).toEqual([]);
   });
 
   it("reports a storage listing failure for the queue to retry, having changed nothing", async () => {
@@ -341,17 +359,43 @@ describe("moving a video's objects to the key space of its visibility", () => {
     );
   });
 
-  it("reports a CDN failure after the move, and a second run invalidates", async () => {
-    const { harness, video, hex, setFlags, expectAllIn, move, run } = await setUp("restricted");
+  it("queues the invalidation only once the old objects are gone, and a run that could not queue it does on its retry", async () => {
+    const { harness, video, hex, setFlags, expectAllIn, servedKeys, move, run } = await setUp("restricted");
     setFlags({ isPublic: true });
-    harness.cdnInvalidator.failNext({ transient: true });
+    const oldObjectsLeft: Array<number> = [];
+    let refusals = 1;
+    const jobs: JobQueue = {
+      enqueue: (queue, payload, options) => {
+        if (queue !== "cdn.invalidate") return harness.jobs.enqueue(queue, payload, options);
+        // An invalidation the CDN ran while an old object was still there could cache it again.
+        oldObjectsLeft.push(
+          Object.entries(servedKeys("restricted")).flatMap(([bucket, keys]) =>
+            keys.filter((key) => harness.objectStore.has({ bucket, key })),
+          ).length,
+        );
+        if (refusals > 0) {
+          refusals -= 1;
+          return Effect.fail(new QueueFailure({ queue, cause: new Error("connection lost") }));
+        }
+        return harness.jobs.enqueue(queue, payload, options);
+      },
+    };
 
-    const error = await failureOf(move().run(video.key));
-    await run(move().run(video.key));
+    const error = await failureOf(move({ ...harness.ports, jobs }).run(video.key));
 
-    expect(error).toMatchObject({ _tag: "CdnInvalidationFailure" });
+    expect(error).toMatchObject({ _tag: "QueueFailure", queue: "cdn.invalidate" });
     expectAllIn("public");
-    expect(harness.cdnInvalidator.invalidatedPaths).toContain(`${transcodePrefix(hex, "restricted")}/*`);
+    expect(harness.jobs.pending("cdn.invalidate")).toEqual([]);
+
+    const retry = await run(move({ ...harness.ports, jobs }).run(video.key));
+
+    expect(retry).toMatchObject({ _tag: "Moved", copied: 0, repointed: 0, deleted: 0 });
+    expect(queuedInvalidations(harness)).toEqual([
+      `${transcodePrefix(hex, "restricted")}/*`,
+      `${thumbnailPrefix(hex, "restricted")}/*`,
+      `${subtitlePrefix(hex, "restricted")}/*`,
+    ]);
+    expect(oldObjectsLeft).toEqual([0, 0]);
   });
 
   it("drops a stale row when a newer one already points at the copy", async () => {

@@ -4,12 +4,12 @@ import { hexKey } from "../../model/keys.js";
 import type { KeySpace } from "../../model/storage-keys.js";
 import { keyInSpace, subtitlePrefix, thumbnailPrefix, transcodePrefix } from "../../model/storage-keys.js";
 import { Encoding } from "../../model/video-file.js";
-import type { CdnInvalidationFailure } from "../../ports/cdn-invalidator.js";
 import type { QueueFailure } from "../../ports/job-queue.js";
 import type { LeaseFailure, LeaseHandle, LeaseLost } from "../../ports/lease.js";
 import type { ObjectInfo, ObjectLocation, ObjectStore, StorageFailure } from "../../ports/object-store.js";
 import { objectsUnder } from "../../ports/object-store.js";
 import type { PersistenceFailure, RecordNotFound, UniqueViolation } from "../../ports/persistence-errors.js";
+import { enqueueCdnInvalidation } from "../cdn/cdn-invalidation-jobs.js";
 import type { DomainPorts } from "../domain-ports.js";
 import type { DomainSettings } from "../settings.js";
 import { storedMediaKeySpace } from "./stored-media-key-space.js";
@@ -34,12 +34,12 @@ export type VisibilityMoveResult =
       readonly copied: number;
       readonly repointed: number;
       readonly deleted: number;
-      readonly invalidatedPaths: ReadonlyArray<string>;
+      /** The old paths the CDN is to forget, queued as `cdn.invalidate` jobs. */
+      readonly invalidationPaths: ReadonlyArray<string>;
     };
 
 export type MoveVideoObjectsError =
   | StorageFailure
-  | CdnInvalidationFailure
   | PersistenceFailure
   | UniqueViolation
   | RecordNotFound
@@ -96,7 +96,14 @@ const otherSpace = (space: KeySpace): KeySpace => (space === "public" ? "restric
  * (transcode outputs, thumbnails, subtitles) in the key space `mediaKeySpaceOf` calls for now,
  * which depends on the video's flags and on whether its collection is linked to an edX course.
  * It copies every object from the other space, points the rows at the copies, deletes the
- * originals only after the rows point away from them, then has the CDN forget the old paths.
+ * originals only after the rows point away from them, then queues the `cdn.invalidate` job that
+ * has the CDN forget the old paths.
+ *
+ * The invalidation is queued after the deletes, not with the rows: an invalidation that ran
+ * while the originals were still there would let the CDN fetch and cache them again, and the
+ * old URLs would keep working. It is not lost for that: until it is queued this job has not
+ * succeeded, and its retry finds the rows moved, deletes what is left and queues it again (the
+ * old paths are the folders of the other space, whatever is left in them).
  *
  * Idempotent and convergent: it reads the video and its collection when it runs, not when it
  * was queued, so a video flipped back and forth ends in the right space whatever order its jobs
@@ -117,7 +124,6 @@ export class MoveVideoObjects {
       | "videoThumbnails"
       | "videoSubtitles"
       | "objectStore"
-      | "cdnInvalidator"
       | "unitOfWork"
       | "jobs"
       | "lease"
@@ -190,7 +196,7 @@ export class MoveVideoObjects {
     renewLease: Effect.Effect<void, LeaseLost | LeaseFailure>,
   ): Effect.Effect<VisibilityMoveResult, MoveVideoObjectsError> {
     const ports = this.ports;
-    const { objectStore, cdnInvalidator, unitOfWork, clock } = ports;
+    const { objectStore, unitOfWork, jobs, clock } = ports;
     const kinds = this.kinds(videoKey);
     return Effect.gen(function* () {
       const found = yield* storedMediaKeySpace(ports, videoKey);
@@ -267,15 +273,15 @@ export class MoveVideoObjects {
       // Still ours? Otherwise another move may already be using these keys as its copies.
       yield* renewLease;
       yield* Effect.forEach(moved, (location) => objectStore.delete(location), { discard: true });
-      const invalidatedPaths = [...new Set(areas.map((area) => `${area.prefix}/*`))];
-      yield* cdnInvalidator.invalidate(invalidatedPaths);
+      const invalidationPaths = [...new Set(areas.map((area) => `${area.prefix}/*`))];
+      yield* enqueueCdnInvalidation(jobs, invalidationPaths, "visibility-move");
       return {
         _tag: "Moved",
         space,
         copied,
         repointed,
         deleted: moved.length,
-        invalidatedPaths,
+        invalidationPaths,
       } as const;
     });
   }
