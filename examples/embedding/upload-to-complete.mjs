@@ -13,7 +13,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Effect, Either } from "effect";
+import { Effect, Either, Redacted } from "effect";
 import {
   CreateCollection,
   hexKey,
@@ -117,11 +117,16 @@ const statusOf = async (ports, key) => {
   const dataDir = process.argv[2] ?? mkdtempSync(join(tmpdir(), "ovs-embedding-"));
   const database = await openPgliteDatabase({ dataDir });
   const boss = await startPgBoss(database);
+  // edX endpoints' credentials are sealed at rest with this secret (at least 32 characters). A real
+  // service reads its own and keeps it: what one key sealed, another does not open.
+  const credentialsKey = Redacted.make(
+    process.env.OVS_SECRET_KEY ?? "embedding-example-secret-key-not-for-production",
+  );
   const clock = new SystemClock();
   const objectStore = new InMemoryObjectStore({ clock });
   const ids = new RandomIdGenerator();
   const ports = {
-    ...makePostgresAdapters(database, boss),
+    ...makePostgresAdapters(database, boss, { credentialsKey }),
     objectStore,
     videoSource: new InMemoryVideoSource(),
     // Encode jobs stay in the database across runs, so job ids must never repeat.

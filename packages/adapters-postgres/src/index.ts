@@ -3,6 +3,7 @@ export * from "./database-errors.js";
 export * from "./keyset-paging.js";
 export * from "./operational-statistics.js";
 export * from "./pg-boss-job-queue.js";
+export * from "./pg-boss-schedules.js";
 export * from "./pg-boss-workers.js";
 export * from "./postgres-adapters.js";
 export * from "./postgres-lease.js";

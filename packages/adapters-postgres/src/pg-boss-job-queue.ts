@@ -10,6 +10,14 @@ import { currentTransaction } from "./sql-context.js";
 
 /** Retry, expiry and retention of one queue (docs/architecture.md §7). */
 export interface QueuePolicy {
+  /**
+   * pg-boss's queue policy. `stately` (the scheduled sweeps) allows at most one job per state
+   * (`created`, `retry`, `active`) in the queue, across every process on the database: one run
+   * at a time, and at most one more waiting, however many workers poll and however many cron
+   * ticks pass while a run is slow or the workers are down. `singleton` would allow one active
+   * job but let every tick queue another. `standard` is every other queue's.
+   */
+  readonly policy: "standard" | "stately";
   readonly retryLimit: number;
   readonly retryDelaySeconds: number;
   readonly retryBackoff: boolean;
@@ -24,6 +32,7 @@ const DAY_MINUTES = 24 * 60;
 const WEEK_SECONDS = 7 * 24 * 3600;
 
 const quick: QueuePolicy = {
+  policy: "standard",
   retryLimit: 5,
   retryDelaySeconds: 30,
   retryBackoff: true,
@@ -32,23 +41,40 @@ const quick: QueuePolicy = {
   deleteAfterSeconds: WEEK_SECONDS,
 };
 
+/** A scheduled sweep: one run at a time, retried little (the next tick runs it anyway). */
+const sweep: QueuePolicy = { ...quick, policy: "stately", retryLimit: 1, retentionMinutes: 60 };
+
 /**
  * Per-queue policies. Media jobs stream or transcode large files, so they get long expiries
  * (ingest heartbeats its lease; the janitor catches the rest); scheduled sweeps are cheap and
- * rerun on their own, so they retry little; mail and edX posts retry with backoff. CDN
+ * rerun on their own, so they retry little, and run one at a time (`stately`: the expiry of a
+ * sweep must exceed its longest run, or a second could start beside it; a crashed worker's
+ * sweep holds the next ones back until it expires); mail and edX posts retry with backoff. CDN
  * invalidations retry long with backoff: CloudFront refuses new ones while too many are in
  * progress, and those take minutes to finish; a lost one leaves stale or moved media cached.
  */
 export const QUEUE_POLICIES: Readonly<Record<QueueName, QueuePolicy>> = {
+  // Expiry vs the ingest lease (docs/architecture.md §6.4). pg-boss 10 has no job heartbeat: a
+  // job still active after `expireInSeconds` is failed and retried, whatever its handler is
+  // doing. The ingest's own heartbeat renews the video's lease (OVS_INGEST_LEASE_TTL_SECONDS,
+  // 120 s, renewed every OVS_INGEST_HEARTBEAT_SECONDS, 30 s) while bytes flow, so:
+  // - the expiry must exceed the longest legitimate stream: 4 h moves the largest source
+  //   (OVS_MAX_UPLOAD_BYTES, 20 GiB) at 1.5 MB/s. A stream that outlives it is not cut off: its
+  //   retry meets the lease still held and completes as `LeaseHeld`, doing nothing;
+  // - the expiry must exceed the lease TTL (the app refuses a TTL that does not), so the retry
+  //   of an ingest whose worker died finds the dead worker's lease lapsed and streams again;
+  // - the stuck-upload janitor (OVS_STUCK_UPLOAD_THRESHOLD_SECONDS, 2 h without a heartbeat)
+  //   catches uploads whose worker died before pg-boss expires their job.
   "video.ingest": { ...quick, retryLimit: 3, retryDelaySeconds: 60, expireInSeconds: 4 * 3600 },
   "video.transcode": { ...quick, retryLimit: 3, retryDelaySeconds: 60, expireInSeconds: 15 * 60 },
   "transcode.outcome": { ...quick, retryLimit: 10 },
-  "transcode.reconcile": { ...quick, retryLimit: 1, expireInSeconds: 10 * 60, retentionMinutes: 60 },
-  "watch-bucket.poll": { ...quick, retryLimit: 1, expireInSeconds: 30 * 60, retentionMinutes: 60 },
-  "uploads.fail-stuck": { ...quick, retryLimit: 1, retentionMinutes: 60 },
-  "retranscode.schedule": { ...quick, retryLimit: 1, retentionMinutes: 60 },
+  "transcode.reconcile": { ...sweep, expireInSeconds: 10 * 60 },
+  "watch-bucket.poll": { ...sweep, expireInSeconds: 30 * 60 },
+  "uploads.fail-stuck": sweep,
+  "retranscode.schedule": sweep,
   "video.visibility": { ...quick, retryLimit: 10, expireInSeconds: 30 * 60 },
   "mail.send": { ...quick, retryLimit: 8, retryDelaySeconds: 60 },
+  "mail.sweep": sweep,
   "edx.post-video": { ...quick, retryLimit: 8, retryDelaySeconds: 60 },
   "edx.sync-collection": { ...quick, retryLimit: 3 },
   "storage.delete": { ...quick, retryLimit: 10, retryDelaySeconds: 60 },
@@ -85,7 +111,7 @@ export const startPgBoss = async (database: Database, options: PgBossOptions = {
     const policy = QUEUE_POLICIES[queue];
     const settings = {
       name: queue,
-      policy: "standard" as const,
+      policy: policy.policy,
       retryLimit: policy.retryLimit,
       retryDelay: policy.retryDelaySeconds,
       retryBackoff: policy.retryBackoff,

@@ -6,7 +6,18 @@ import type { QueueLogger } from "./queue-logger.js";
 import { stderrQueueLogger } from "./queue-logger.js";
 
 export interface WorkerPolling {
-  /** Jobs taken per fetch and run together: a worker's concurrency. pg-boss's default is 1. */
+  /**
+   * How many jobs of the queue this process runs at once: that many pg-boss workers on the
+   * queue, each with its own fetch loop, so a slot frees as soon as its own job ends (a long
+   * ingest holds one slot, not the others). 0 leaves the queue to other processes. 1 by default.
+   *
+   * pg-boss 10 has no `localConcurrency` (it came in later majors) and dropped `teamSize`; a
+   * `batchSize` of n also runs n jobs together, but fetches again only once the whole batch has
+   * ended, so one slow job idles the other n - 1 slots. Independent workers cost one fetch per
+   * idle worker per polling interval instead.
+   */
+  readonly concurrency?: number;
+  /** Jobs taken per fetch and run together, by each worker; the next fetch waits for all of them. pg-boss's default is 1. */
   readonly batchSize?: number;
   /** Pause between fetches that found nothing; pg-boss's default is 2, its minimum 0.5. */
   readonly pollingIntervalSeconds?: number;
@@ -27,7 +38,7 @@ export interface WorkerOptions extends WorkerPolling {
   readonly logger?: QueueLogger;
   /** The queues to work; every queue of `QUEUE_NAMES` by default. */
   readonly queues?: ReadonlyArray<QueueName>;
-  /** `batchSize` and `pollingIntervalSeconds` of some queues, over the ones above. */
+  /** `concurrency`, `batchSize` and `pollingIntervalSeconds` of some queues, over the ones above. */
   readonly perQueue?: Partial<Readonly<Record<QueueName, WorkerPolling>>>;
   /** Hears how every job run ended and how long it ran (for metrics). */
   readonly onJobEnd?: (ended: EndedJob) => void;
@@ -138,11 +149,13 @@ const runJob = async (
 };
 
 /**
- * Works the queues with the domain's job handlers, one pg-boss worker per queue. Each job's
- * payload (the JSON the queue stored) goes to its queue's handler; success completes the job;
- * a failure or a defect fails it, so pg-boss retries it by the queue's policy, unless the
- * failure says a retry would end the same way (`isRetryableJobFailure`): that job is completed
- * with the failure as its output. Every failure is logged with its queue, job id and tag.
+ * Works the queues with the domain's job handlers, `concurrency` pg-boss workers per queue
+ * (none for a queue at 0). Each job's payload (the JSON the queue stored) goes to its queue's
+ * handler; success completes the job, whatever typed outcome it returned (`LeaseHeld`,
+ * `NothingToIngest`: the use case decided, nothing to retry); a failure or a defect fails it,
+ * so pg-boss retries it by the queue's policy, unless the failure says a retry would end the
+ * same way (`isRetryableJobFailure`): that job is completed with the failure as its output
+ * (`notRetried`). Every failure is logged with its queue, job id and tag.
  *
  * The jobs of a batch run concurrently. pg-boss records a batch as a whole once the callback
  * returns: it completes the jobs still active, or fails them if the callback threw. Here each
@@ -199,19 +212,27 @@ export const startWorkers = async (
   try {
     for (const queue of options.queues ?? QUEUE_NAMES) {
       const polling = options.perQueue?.[queue];
+      const concurrency = polling?.concurrency ?? options.concurrency ?? 1;
+      if (!Number.isInteger(concurrency) || concurrency < 0) {
+        throw new Error(
+          `${queue}: concurrency must be a whole number of workers, 0 or more, got ${concurrency}`,
+        );
+      }
       const batchSize = polling?.batchSize ?? options.batchSize;
       const pollingIntervalSeconds = polling?.pollingIntervalSeconds ?? options.pollingIntervalSeconds;
-      workerIds.push(
-        await boss.work<unknown>(
-          queue,
-          {
-            includeMetadata: true,
-            ...(batchSize === undefined ? {} : { batchSize }),
-            ...(pollingIntervalSeconds === undefined ? {} : { pollingIntervalSeconds }),
-          },
-          (jobs) => work(queue, jobs),
-        ),
-      );
+      for (let slot = 0; slot < concurrency; slot += 1) {
+        workerIds.push(
+          await boss.work<unknown>(
+            queue,
+            {
+              includeMetadata: true,
+              ...(batchSize === undefined ? {} : { batchSize }),
+              ...(pollingIntervalSeconds === undefined ? {} : { pollingIntervalSeconds }),
+            },
+            (jobs) => work(queue, jobs),
+          ),
+        );
+      }
     }
   } catch (error) {
     await stopWorking();

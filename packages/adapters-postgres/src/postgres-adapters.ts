@@ -1,4 +1,6 @@
+import type { Redacted } from "effect";
 import type PgBoss from "pg-boss";
+import { CredentialSealer } from "./credential-sealing.js";
 import type { Database } from "./database.js";
 import { PgBossJobQueue } from "./pg-boss-job-queue.js";
 import { PostgresLease } from "./postgres-lease.js";
@@ -19,9 +21,19 @@ import { PostgresWatchBucketClaimRepository } from "./repositories/postgres-watc
 import { PostgresYouTubeVideoRepository } from "./repositories/postgres-youtube-video-repository.js";
 import { SqlContext } from "./sql-context.js";
 
+export interface PostgresAdaptersOptions {
+  /**
+   * The secret the edX endpoints' client credentials and cached tokens are sealed with at rest
+   * (`credential-sealing.ts`; the app passes `OVS_SECRET_KEY`), at least 32 characters. Keep it:
+   * values sealed with one key do not open with another, and must then be entered again.
+   */
+  readonly credentialsKey: Redacted.Redacted<string>;
+}
+
 /** Every persistence port over one database, sharing its transactions. */
-export const makePostgresAdapters = (database: Database, boss: PgBoss) => {
+export const makePostgresAdapters = (database: Database, boss: PgBoss, options: PostgresAdaptersOptions) => {
   const sql = new SqlContext(database.knex, database.kind);
+  const sealer = new CredentialSealer(options.credentialsKey);
   return {
     collections: new PostgresCollectionRepository(sql),
     videos: new PostgresVideoRepository(sql),
@@ -30,7 +42,7 @@ export const makePostgresAdapters = (database: Database, boss: PgBoss) => {
     videoSubtitles: new PostgresVideoSubtitleRepository(sql),
     encodeJobs: new PostgresEncodeJobRepository(sql),
     accessGroups: new PostgresAccessGroupRepository(sql),
-    edxEndpoints: new PostgresEdxEndpointRepository(sql),
+    edxEndpoints: new PostgresEdxEndpointRepository(sql, sealer),
     youtubeVideos: new PostgresYouTubeVideoRepository(sql),
     users: new PostgresUserRepository(sql),
     mailOutbox: new PostgresMailOutboxRepository(sql),

@@ -1,4 +1,4 @@
-import { Redacted } from "effect";
+import { Either, Option, Redacted } from "effect";
 import type {
   Collection,
   CollectionKey,
@@ -19,6 +19,7 @@ import type {
   YouTubeVideo,
 } from "@ovs/domain";
 import { encodeJobStateFromCode } from "@ovs/domain";
+import type { CredentialSealer } from "./credential-sealing.js";
 
 /**
  * Rows as the drivers return them, and their translation into domain values. Timestamps come
@@ -276,19 +277,36 @@ export interface EdxEndpointRow {
   readonly created_at: Timestamp;
   readonly updated_at: Timestamp;
 }
-export const edxEndpointOf = (row: EdxEndpointRow): EdxEndpoint => ({
-  id: row.id as EdxEndpointId,
-  name: row.name,
-  baseUrl: row.base_url,
-  edxVideoApiPath: row.edx_video_api_path,
-  clientId: Redacted.make(row.client_id),
-  secretKey: Redacted.make(row.secret_key),
-  accessToken: row.access_token === null ? null : Redacted.make(row.access_token),
-  accessTokenExpiresAt: toNullableDate(row.access_token_expires_at),
-  isGlobalDefault: row.is_global_default,
-  createdAt: toDate(row.created_at),
-  updatedAt: toDate(row.updated_at),
-});
+/**
+ * The credentials columns are sealed (`CredentialSealer`). A row whose client id or secret key
+ * does not open (sealed with another key) still reads, with `credentialsReadable: false` and
+ * empty credentials, so lists keep working and staff can re-enter them; a cached token that does
+ * not open is only a cache, and reads as none.
+ */
+export const edxEndpointOf = (row: EdxEndpointRow, sealer: CredentialSealer): EdxEndpoint => {
+  const credentials = Either.all({
+    clientId: sealer.open(row.client_id, "edx_endpoints.client_id"),
+    secretKey: sealer.open(row.secret_key, "edx_endpoints.secret_key"),
+  });
+  const token =
+    Either.isRight(credentials) && row.access_token !== null
+      ? Either.getRight(sealer.open(row.access_token, "edx_endpoints.access_token"))
+      : Option.none();
+  return {
+    id: row.id as EdxEndpointId,
+    name: row.name,
+    baseUrl: row.base_url,
+    edxVideoApiPath: row.edx_video_api_path,
+    clientId: Either.isRight(credentials) ? credentials.right.clientId.value : Redacted.make(""),
+    secretKey: Either.isRight(credentials) ? credentials.right.secretKey.value : Redacted.make(""),
+    credentialsReadable: Either.isRight(credentials),
+    accessToken: Option.isSome(token) ? token.value.value : null,
+    accessTokenExpiresAt: Option.isSome(token) ? toNullableDate(row.access_token_expires_at) : null,
+    isGlobalDefault: row.is_global_default,
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
+};
 
 /**
  * A JSON value as a jsonb column stores it: serialised once here, because the drivers would

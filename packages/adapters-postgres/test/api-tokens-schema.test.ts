@@ -26,7 +26,7 @@ for (const backendName of backendsToRun()) {
         .database.knex("knex_migrations")
         .orderBy("id")
         .select("name");
-      expect(rows.map((row) => row.name)).toEqual(["0001_initial_schema", "0002_api_tokens"]);
+      expect(rows.map((row) => row.name).slice(0, 2)).toEqual(["0001_initial_schema", "0002_api_tokens"]);
     });
 
     it("indexes tokens by user", async () => {

@@ -1,7 +1,10 @@
-import { Effect, Option, Redacted } from "effect";
+import { Effect, Option } from "effect";
+import type { Redacted } from "effect";
+import type { Knex } from "knex";
 import type {
   CollectionKey,
   EdxEndpoint,
+  EdxEndpointChanges,
   EdxEndpointId,
   EdxEndpointRepository,
   NewEdxEndpoint,
@@ -9,13 +12,60 @@ import type {
   UniqueViolation,
 } from "@ovs/domain";
 import { RecordNotFound } from "@ovs/domain";
+import type { CredentialSealer, SealedColumn } from "../credential-sealing.js";
 import type { EdxEndpointRow } from "../rows.js";
 import { edxEndpointOf } from "../rows.js";
 import type { SqlContext } from "../sql-context.js";
 import { withoutMissingReference, withoutUniqueViolation } from "../sql-context.js";
 
+/** The sealed columns, by the column name a row has. */
+const SEALED_CREDENTIALS = {
+  client_id: "edx_endpoints.client_id",
+  secret_key: "edx_endpoints.secret_key",
+} as const satisfies Record<string, SealedColumn>;
+
+/**
+ * edX endpoints and their links to collections. The client id, the secret key and the cached
+ * token are sealed on every write and opened on every read (`CredentialSealer`), so the table
+ * never holds them in plaintext. Rows written before sealing existed hold plaintext: they read
+ * as they are, and each write to such a row (a change, a new token) seals them as well.
+ */
 export class PostgresEdxEndpointRepository implements EdxEndpointRepository {
-  constructor(private readonly sql: SqlContext) {}
+  constructor(
+    private readonly sql: SqlContext,
+    private readonly sealer: CredentialSealer,
+  ) {}
+
+  private readonly endpointOf = (row: EdxEndpointRow): EdxEndpoint => edxEndpointOf(row, this.sealer);
+
+  private sealed(value: Redacted.Redacted<string>, column: SealedColumn): string {
+    return this.sealer.seal(value, column);
+  }
+
+  /**
+   * The legacy plaintext credentials of a row, sealed, for the write that is about to change it.
+   * A value that does not open (another key) is left as it is: only re-entering replaces it.
+   */
+  private resealedLegacyCredentials(
+    row: EdxEndpointRow,
+  ): Partial<Record<keyof typeof SEALED_CREDENTIALS, string>> {
+    const resealed: Partial<Record<keyof typeof SEALED_CREDENTIALS, string>> = {};
+    for (const [field, column] of Object.entries(SEALED_CREDENTIALS) as Array<
+      [keyof typeof SEALED_CREDENTIALS, SealedColumn]
+    >) {
+      const opened = this.sealer.open(row[field], column);
+      if (opened._tag === "Right" && opened.right.legacyPlaintext) {
+        resealed[field] = this.sealed(opened.right.value, column);
+      }
+    }
+    return resealed;
+  }
+
+  /** The row, locked until the transaction ends, so a concurrent write cannot slip between read and write. */
+  private async lockedRow(db: Knex.Transaction, id: EdxEndpointId): Promise<EdxEndpointRow | undefined> {
+    const row: EdxEndpointRow | undefined = await db("edx_endpoints").where("id", id).forUpdate().first();
+    return row;
+  }
 
   insert(
     endpoint: NewEdxEndpoint,
@@ -28,10 +78,12 @@ export class PostgresEdxEndpointRepository implements EdxEndpointRepository {
             name: endpoint.name,
             base_url: endpoint.baseUrl,
             edx_video_api_path: endpoint.edxVideoApiPath,
-            // Stored as given: encryption at rest is the database's (or a later migration's) job.
-            client_id: Redacted.value(endpoint.clientId),
-            secret_key: Redacted.value(endpoint.secretKey),
-            access_token: endpoint.accessToken === null ? null : Redacted.value(endpoint.accessToken),
+            client_id: this.sealed(endpoint.clientId, "edx_endpoints.client_id"),
+            secret_key: this.sealed(endpoint.secretKey, "edx_endpoints.secret_key"),
+            access_token:
+              endpoint.accessToken === null
+                ? null
+                : this.sealed(endpoint.accessToken, "edx_endpoints.access_token"),
             access_token_expires_at: endpoint.accessTokenExpiresAt,
             is_global_default: endpoint.isGlobalDefault,
             created_at: at,
@@ -39,7 +91,7 @@ export class PostgresEdxEndpointRepository implements EdxEndpointRepository {
           })
           .returning("*");
         if (row === undefined) throw new Error("insert returned no row");
-        return edxEndpointOf(row);
+        return this.endpointOf(row);
       }),
     );
   }
@@ -48,7 +100,7 @@ export class PostgresEdxEndpointRepository implements EdxEndpointRepository {
     return this.sql.statement("find edX endpoint", async (db) =>
       Option.map(
         Option.fromNullable<EdxEndpointRow>(await db("edx_endpoints").where("id", id).first()),
-        edxEndpointOf,
+        this.endpointOf,
       ),
     );
   }
@@ -56,7 +108,71 @@ export class PostgresEdxEndpointRepository implements EdxEndpointRepository {
   list(): Effect.Effect<ReadonlyArray<EdxEndpoint>, PersistenceFailure> {
     return this.sql.statement("list edX endpoints", async (db) => {
       const rows: ReadonlyArray<EdxEndpointRow> = await db("edx_endpoints").orderBy("id");
-      return rows.map(edxEndpointOf);
+      return rows.map(this.endpointOf);
+    });
+  }
+
+  update(
+    id: EdxEndpointId,
+    changes: EdxEndpointChanges,
+    at: Date,
+  ): Effect.Effect<EdxEndpoint, RecordNotFound | UniqueViolation | PersistenceFailure> {
+    return withoutMissingReference(
+      this.sql.atomically("update edX endpoint", async (db) => {
+        const current = await this.lockedRow(db, id);
+        if (current === undefined) return undefined;
+        const forgetsToken =
+          changes.clientId !== undefined || changes.secretKey !== undefined || changes.baseUrl !== undefined;
+        const [row]: ReadonlyArray<EdxEndpointRow> = await db("edx_endpoints")
+          .where("id", id)
+          .update({
+            ...this.resealedLegacyCredentials(current),
+            ...(changes.name === undefined ? {} : { name: changes.name }),
+            ...(changes.baseUrl === undefined ? {} : { base_url: changes.baseUrl }),
+            ...(changes.edxVideoApiPath === undefined ? {} : { edx_video_api_path: changes.edxVideoApiPath }),
+            ...(changes.clientId === undefined
+              ? {}
+              : { client_id: this.sealed(changes.clientId, "edx_endpoints.client_id") }),
+            ...(changes.secretKey === undefined
+              ? {}
+              : { secret_key: this.sealed(changes.secretKey, "edx_endpoints.secret_key") }),
+            ...(forgetsToken ? { access_token: null, access_token_expires_at: null } : {}),
+            updated_at: at,
+          })
+          .returning("*");
+        if (row === undefined) throw new Error("update returned no row");
+        return this.endpointOf(row);
+      }),
+    ).pipe(
+      Effect.flatMap((updated) =>
+        updated === undefined
+          ? Effect.fail(new RecordNotFound({ entity: "EdxEndpoint", id: String(id) }))
+          : Effect.succeed(updated),
+      ),
+    );
+  }
+
+  delete(id: EdxEndpointId): Effect.Effect<void, RecordNotFound | PersistenceFailure> {
+    // Links and post records go with it: both foreign keys cascade.
+    return Effect.flatMap(
+      this.sql.statement("delete edX endpoint", (db) =>
+        db("edx_endpoints").where("id", id).delete().returning("id"),
+      ),
+      (deleted: ReadonlyArray<unknown>) =>
+        deleted.length === 0
+          ? Effect.fail(new RecordNotFound({ entity: "EdxEndpoint", id: String(id) }))
+          : Effect.void,
+    );
+  }
+
+  linkedCollectionCounts(): Effect.Effect<ReadonlyMap<EdxEndpointId, number>, PersistenceFailure> {
+    return this.sql.statement("count edX endpoint links", async (db) => {
+      const rows: ReadonlyArray<{ readonly edx_endpoint_id: number; readonly links: number | string }> =
+        await db("collection_edx_endpoints")
+          .groupBy("edx_endpoint_id")
+          .select("edx_endpoint_id", db.raw("count(*) as links"));
+      // count(*) is a bigint, which the drivers return as text.
+      return new Map(rows.map((row) => [row.edx_endpoint_id as EdxEndpointId, Number(row.links)]));
     });
   }
 
@@ -67,7 +183,7 @@ export class PostgresEdxEndpointRepository implements EdxEndpointRepository {
         .where("l.collection_key", key)
         .orderBy("l.id")
         .select("e.*");
-      return rows.map(edxEndpointOf);
+      return rows.map(this.endpointOf);
     });
   }
 
@@ -95,19 +211,25 @@ export class PostgresEdxEndpointRepository implements EdxEndpointRepository {
     at: Date,
   ): Effect.Effect<void, RecordNotFound | PersistenceFailure> {
     return Effect.flatMap(
-      this.sql.statement("save edX token", (db) =>
-        db("edx_endpoints")
-          .where("id", id)
-          .update({
-            access_token: Redacted.value(token),
-            access_token_expires_at: expiresAt,
-            updated_at: at,
+      withoutUniqueViolation(
+        withoutMissingReference(
+          this.sql.atomically("save edX token", async (db) => {
+            const current = await this.lockedRow(db, id);
+            if (current === undefined) return false;
+            await db("edx_endpoints")
+              .where("id", id)
+              .update({
+                ...this.resealedLegacyCredentials(current),
+                access_token: this.sealed(token, "edx_endpoints.access_token"),
+                access_token_expires_at: expiresAt,
+                updated_at: at,
+              });
+            return true;
           }),
+        ),
       ),
-      (changed) =>
-        changed === 0
-          ? Effect.fail(new RecordNotFound({ entity: "EdxEndpoint", id: String(id) }))
-          : Effect.void,
+      (saved) =>
+        saved ? Effect.void : Effect.fail(new RecordNotFound({ entity: "EdxEndpoint", id: String(id) })),
     );
   }
 }

@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import * as apiTokensSchema from "./api-tokens-schema.js";
 import * as initialSchema from "./initial-schema.js";
+import * as sealedEdxCredentialsSchema from "./sealed-edx-credentials-schema.js";
 
 interface Migration {
   readonly name: string;
@@ -15,6 +16,7 @@ interface Migration {
 const MIGRATIONS: ReadonlyArray<Migration> = [
   { name: "0001_initial_schema", ...initialSchema },
   { name: "0002_api_tokens", ...apiTokensSchema },
+  { name: "0003_sealed_edx_credentials", ...sealedEdxCredentialsSchema },
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

@@ -1,3 +1,4 @@
+import { Redacted } from "effect";
 import pg from "pg";
 import type PgBoss from "pg-boss";
 import type { QueueName } from "@ovs/domain";
@@ -14,6 +15,9 @@ import { makePostgresAdapters, shutDown } from "../../src/postgres-adapters.js";
  * database per test, and keeps the tests independent).
  */
 export type BackendName = "pglite" | "postgres";
+
+/** What the tests seal edX credentials with; a test that needs another key makes its own adapters. */
+export const TEST_CREDENTIALS_KEY = Redacted.make("test-credentials-key-0123456789abcdef");
 
 export const serverUrl = (): string | undefined => {
   const url = process.env["DATABASE_URL"];
@@ -101,7 +105,7 @@ export const openTestBackend = async (name: BackendName): Promise<TestBackend> =
     database = await openPostgresDatabase(created.url);
   }
   const boss = await startPgBoss(database, { supervise: false });
-  const adapters = makePostgresAdapters(database, boss);
+  const adapters = makePostgresAdapters(database, boss, { credentialsKey: TEST_CREDENTIALS_KEY });
   const knex = database.knex;
   return {
     name,

@@ -3,6 +3,12 @@ import {
   API_TOKEN_NAME_MAX_LENGTH,
   COLLECTION_PAGE_SIZE,
   CreateCollectionBody,
+  CreateEdxEndpointBody,
+  DEFAULT_EDX_VIDEO_API_PATH,
+  EDX_BASE_URL_MAX_LENGTH,
+  EDX_ENDPOINT_NAME_MAX_LENGTH,
+  EDX_VIDEO_API_PATH_MAX_LENGTH,
+  UpdateEdxEndpointBody,
   DEFAULT_API_TOKEN_DAYS,
   DEFAULT_FEED_PAGE_SIZE,
   EncodeJobPurpose,
@@ -176,6 +182,16 @@ const COLLECTION_BODY_DESCRIPTIONS = {
   stream_source: "Staff only. Where the collection's public videos stream from: `Youtube`, `Cloudfront`, or null.",
 };
 
+const EDX_ENDPOINT_BODY_DESCRIPTIONS = {
+  name: `Trimmed, then 1 to ${EDX_ENDPOINT_NAME_MAX_LENGTH} characters; unique among endpoints.`,
+  base_url: `The edX instance's http(s) URL, at most ${EDX_BASE_URL_MAX_LENGTH} characters; tokens are asked for at its host's \`/oauth2/access_token/\`.`,
+  edx_video_api_path:
+    `The edxval videos path on that host, at most ${EDX_VIDEO_API_PATH_MAX_LENGTH} characters; ` +
+    `\`${DEFAULT_EDX_VIDEO_API_PATH}\` when absent.`,
+  client_id: "The OAuth client id. Write-only: kept sealed at rest and never shown again.",
+  secret_key: "The OAuth client secret. Write-only: kept sealed at rest and never shown again.",
+};
+
 /** The request bodies, generated when the document is built. */
 const makeRequestBodies = () => ({
   createCollection: describedProperties(
@@ -205,6 +221,19 @@ const makeRequestBodies = () => ({
   issueToken: describedProperties(jsonSchemaOf(TokenRequestBodyEncoded, "refuse"), {
     name: `The token's name: trimmed, then 1 to ${API_TOKEN_NAME_MAX_LENGTH} characters.`,
     expires_in_days: `Days until the token expires, 1 to ${MAX_API_TOKEN_DAYS}; ${DEFAULT_API_TOKEN_DAYS} when absent.`,
+  }),
+  createEdxEndpoint: describedProperties(
+    jsonSchemaOf(CreateEdxEndpointBody, "refuse"),
+    EDX_ENDPOINT_BODY_DESCRIPTIONS,
+  ),
+  updateEdxEndpoint: describedProperties(jsonSchemaOf(UpdateEdxEndpointBody, "refuse"), {
+    ...EDX_ENDPOINT_BODY_DESCRIPTIONS,
+    client_id:
+      "Replaces the stored client id and forgets the cached token. When the stored credentials cannot be read " +
+      "(`has_credentials: false`), send it with `secret_key`.",
+    secret_key:
+      "Replaces the stored secret key and forgets the cached token. When the stored credentials cannot be read " +
+      "(`has_credentials: false`), send it with `client_id`.",
   }),
   uploadSubtitle: describedProperties(jsonSchemaOf(SubtitleUploadInput, "ignore"), {
     video: "The video's key: 32 hex characters or a dashed UUID.",
@@ -447,6 +476,16 @@ const apiToken = object({
   revoked_at: nullable(dateTime()),
   state: enumOf(["active", "expired", "revoked"]),
 });
+const failedJob = object({
+  id: string(),
+  queue: string(),
+  payload: { description: "The job's payload, as queued." },
+  end: enumOf(["exhausted", "not_retried"]),
+  failure: nullable(object({ tag: string(), message: string() })),
+  attempts: integer,
+  created_at: dateTime(),
+  ended_at: nullable(dateTime()),
+});
 const issuedApiToken = object({
   id: string(),
   name: string(),
@@ -455,6 +494,28 @@ const issuedApiToken = object({
   expires_at: dateTime(),
 });
 const keyAndTitle = object({ key: hexKey, title: string() });
+const edxEndpoint = {
+  ...object({
+    id: integer,
+    name: string(),
+    base_url: string(),
+    edx_video_api_path: string(),
+    videos_url: string("Where videos are posted: the API path resolved against the base URL."),
+    has_credentials: {
+      ...boolean,
+      description:
+        "False when the stored client id and secret key cannot be read (sealed with another OVS_SECRET_KEY): " +
+        "nothing is posted to the endpoint until both are sent again.",
+    },
+    access_token_expires_at: nullable(
+      dateTime("When the cached access token expires; null when none is cached."),
+    ),
+    collection_count: { ...integer, description: "How many collections post to this endpoint." },
+    created_at: dateTime(),
+    updated_at: dateTime(),
+  }),
+  description: "An Open edX instance. The client id, secret key and access token are never shown.",
+};
 
 const detail: Json = {
   ...object({ detail: string() }),
@@ -496,6 +557,8 @@ const SCHEMAS: Record<string, Json> = {
   PublicVideo: publicVideo,
   ApiToken: apiToken,
   IssuedApiToken: issuedApiToken,
+  FailedJob: failedJob,
+  EdxEndpoint: edxEndpoint,
 };
 
 const errorResponse = (description: string, schema: Json): Json => ({
@@ -586,6 +649,14 @@ const pathParameter = (name: string, description: string, schema: Json = string(
 });
 const COLLECTION_KEY = pathParameter("key", "The collection's key: 32 hex characters or a dashed UUID.");
 const VIDEO_KEY = pathParameter("key", "The video's key: 32 hex characters or a dashed UUID.");
+const EDX_ENDPOINT_ID = pathParameter(
+  "id",
+  "The endpoint's id; anything but a positive integer is not found.",
+  {
+    type: "integer",
+    minimum: 1,
+  },
+);
 
 const queryParameter = (name: string, description: string, schema: Json = string()): Json => ({
   name,
@@ -1136,6 +1207,23 @@ const paths = (bodies: RequestBodies): Record<string, OpenApiPathItem> => ({
       },
     }),
   },
+  "/api/v0/jobs/failed/": {
+    get: operation({
+      operationId: "jobsFailedList",
+      summary: "List the jobs that will not run again",
+      description:
+        "Failed with no retries left (`exhausted`) or failed so that a retry would fail the same way " +
+        "(`not_retried`), newest first. Staff and superusers.",
+      tag: "operations",
+      security: SIGNED_IN,
+      parameters: [queryParameter("limit", "At most this many, 1 to 500; 50 when absent.", integer)],
+      responses: {
+        "200": ok("The failed jobs.", object({ count: integer, results: arrayOf(ref("FailedJob")) })),
+        "400": responseRef("QueryCredentials"),
+        "403": responseRef("Forbidden"),
+      },
+    }),
+  },
   "/api/v0/tokens/{id}/": {
     delete: operation({
       operationId: "tokensDestroy",
@@ -1147,6 +1235,80 @@ const paths = (bodies: RequestBodies): Record<string, OpenApiPathItem> => ({
       parameters: [pathParameter("id", "The token's id.")],
       responses: {
         "204": ok("Revoked."),
+        "403": responseRef("Forbidden"),
+        "404": responseRef("NotFound"),
+      },
+    }),
+  },
+  "/api/v0/edx_endpoints/": {
+    get: operation({
+      operationId: "edxEndpointsList",
+      summary: "List the edX endpoints",
+      description: "Every endpoint, oldest first (not paged). Staff and superusers only.",
+      tag: "edx",
+      security: SIGNED_IN,
+      responses: {
+        "200": ok("The endpoints.", arrayOf(ref("EdxEndpoint"))),
+        "403": responseRef("Forbidden"),
+      },
+    }),
+    post: operation({
+      operationId: "edxEndpointsCreate",
+      summary: "Add an edX endpoint",
+      description:
+        "Staff and superusers only. A name another endpoint has is a field error on `name`. " +
+        "The credentials are kept sealed at rest and never shown again.",
+      tag: "edx",
+      security: SIGNED_IN,
+      requestBody: jsonBody(bodies.createEdxEndpoint.schema),
+      responses: {
+        "201": ok("The new endpoint.", ref("EdxEndpoint")),
+        ...JSON_BODY_ERRORS,
+        "403": responseRef("Forbidden"),
+      },
+    }),
+  },
+  "/api/v0/edx_endpoints/{id}/": {
+    get: operation({
+      operationId: "edxEndpointsRetrieve",
+      summary: "Get an edX endpoint",
+      description: "Staff and superusers only.",
+      tag: "edx",
+      security: SIGNED_IN,
+      parameters: [EDX_ENDPOINT_ID],
+      responses: {
+        "200": ok("The endpoint.", ref("EdxEndpoint")),
+        "403": responseRef("Forbidden"),
+        "404": responseRef("NotFound"),
+      },
+    }),
+    patch: operation({
+      operationId: "edxEndpointsPartialUpdate",
+      summary: "Change an edX endpoint",
+      description:
+        "Only the fields sent change. New credentials or a new base URL forget the cached token. Staff and superusers only.",
+      tag: "edx",
+      security: SIGNED_IN,
+      parameters: [EDX_ENDPOINT_ID],
+      requestBody: jsonBody(bodies.updateEdxEndpoint.schema),
+      responses: {
+        "200": ok("The endpoint.", ref("EdxEndpoint")),
+        ...JSON_BODY_ERRORS,
+        "403": responseRef("Forbidden"),
+        "404": responseRef("NotFound"),
+      },
+    }),
+    delete: operation({
+      operationId: "edxEndpointsDestroy",
+      summary: "Delete an edX endpoint",
+      description:
+        "Unlinks it from every collection, which stop posting to it; videos already on edX stay there. " +
+        "Staff and superusers only.",
+      tag: "edx",
+      security: SIGNED_IN,
+      parameters: [EDX_ENDPOINT_ID],
+      responses: {
+        "204": ok("Deleted."),
         "403": responseRef("Forbidden"),
         "404": responseRef("NotFound"),
       },
@@ -1203,6 +1365,7 @@ export const openApiDocument = (options: { readonly baseUrl: string }): OpenApiD
       { name: "edx", description: "Posting videos to Open edX." },
       { name: "feed", description: "The public feed crawlers read." },
       { name: "tokens", description: "API tokens for scripts and services." },
+      { name: "operations", description: "The service's own state, for the staff who run it." },
       { name: "meta", description: "About the API." },
     ],
     paths: paths(bodies),

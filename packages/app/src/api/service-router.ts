@@ -12,6 +12,7 @@ import type { AuthenticateBearer, SecretKey, SignInFlow } from "../auth/index.js
 import type { UseCases } from "../composition/use-cases.js";
 import { readJsonBody } from "../http/json-body.js";
 import { collectionsRoutes } from "./collections-routes.js";
+import { edxEndpointsRoutes } from "./edx-endpoints-routes.js";
 import { feedRoutes } from "./feed-routes.js";
 import { ingestRoutes } from "./ingest-routes.js";
 import { subtitlesRoutes } from "./subtitles-routes.js";
@@ -19,6 +20,8 @@ import { DEFAULT_THUMBNAIL_MAX_UPLOAD_BYTES, thumbnailRoutes } from "./thumbnail
 import { openApiRoutes } from "./openapi-routes.js";
 import { tokensRoutes } from "./tokens-routes.js";
 import { transcodeWebhookRoutes } from "./transcode-webhook-routes.js";
+import { failedJobsRoutes } from "./failed-jobs-routes.js";
+import type { Operations } from "../observability/operations.js";
 import type { TranscodeWebhook } from "./transcode-webhook-routes.js";
 import { DEFAULT_VIDEO_MAX_UPLOAD_BYTES, uploadFileRoutes } from "./upload-file-routes.js";
 import { videoStatusRoutes } from "./video-status-routes.js";
@@ -49,6 +52,8 @@ export interface ServiceRouterOptions {
   /** The OIDC flow; without one, the sign-in routes are absent (an embedder authenticates its own way). */
   readonly signIn?: SignInFlow;
   readonly authenticateBearer: AuthenticateBearer;
+  /** The failed jobs operators list (`GET /api/v0/jobs/failed/`). */
+  readonly operations: Pick<Operations, "failedJobs">;
   /** MediaConvert's completion events; without it (no MediaConvert), the webhook route is absent. */
   readonly transcodeWebhook?: TranscodeWebhook;
 }
@@ -103,7 +108,9 @@ export const makeServiceRouter = (options: ServiceRouterOptions): Router => {
     }),
     feedRoutes({ useCases: options.useCases }),
     tokensRoutes({ useCases: options.useCases, readJson }),
+    edxEndpointsRoutes({ useCases: options.useCases, readJson }),
     openApiRoutes({ baseUrl: options.baseUrl }),
+    failedJobsRoutes({ operations: options.operations }),
     ...(options.transcodeWebhook === undefined
       ? []
       : [transcodeWebhookRoutes({ useCases: options.useCases, webhook: options.transcodeWebhook })]),

@@ -468,10 +468,51 @@ const tokenCommands = (program: Command) => {
 };
 
 /** Adds the data commands to the `ovs` program. */
+const wholeNumber = (value: string): number => {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError("expected a whole number");
+  return Number(value.trim());
+};
+
+const jobsCommands = (program: Command) => {
+  const jobs = program.command("jobs").description("the service's background jobs (staff)");
+
+  jobs
+    .command("failed")
+    .description("list the jobs that will not run again by themselves, newest first")
+    .option("--limit <n>", "at most this many (1 to 500)", wholeNumber)
+    .option("--json", "print the API's JSON")
+    .action(
+      reported(async (flags: JsonOption & { readonly limit?: number }) => {
+        const path = `api/v0/jobs/failed/${flags.limit === undefined ? "" : `?limit=${flags.limit}`}`;
+        const answer = await (await client()).request("GET", path);
+        if (flags.json === true) return printJson(answer);
+        const results = isRecord(answer) && Array.isArray(answer["results"]) ? answer["results"] : [];
+        if (results.length === 0) return write("no failed jobs");
+        write(
+          table(
+            ["ENDED", "QUEUE", "END", "ATTEMPTS", "FAILURE", "PAYLOAD"],
+            results.map((job) => {
+              const failure = isRecord(job) ? job["failure"] : undefined;
+              return [
+                field(job, "ended_at") === "-" ? field(job, "created_at") : field(job, "ended_at"),
+                field(job, "queue"),
+                field(job, "end"),
+                field(job, "attempts"),
+                isRecord(failure) ? `${field(failure, "tag")}: ${field(failure, "message")}` : "-",
+                field(job, "payload"),
+              ];
+            }),
+          ),
+        );
+      }),
+    );
+};
+
 export const registerDataCommands = (program: Command): void => {
   collectionCommands(program);
   uploadCommand(program);
   videoCommands(program);
   edxCommands(program);
   tokenCommands(program);
+  jobsCommands(program);
 };

@@ -61,7 +61,9 @@ export const openAwsProfile = async (config: AwsConfig, logger: QueueLogger): Pr
   container.bind<ClockPort>(Clock).toConstantValue(new SystemClock());
   container.bind(IdGenerator).toConstantValue(new RandomIdGenerator());
 
-  const persistence = makePostgresAdapters(database, boss);
+  // OVS_SECRET_KEY also seals the edX endpoints' credentials at rest: changing it makes them
+  // unreadable until staff re-enter them (the endpoints still list, and posts say why).
+  const persistence = makePostgresAdapters(database, boss, { credentialsKey: config.secretKey });
   for (const [name, adapter] of Object.entries(persistence)) {
     container.bind(PORT_TOKENS[name as keyof typeof PORT_TOKENS]).toConstantValue(adapter);
   }

@@ -2,10 +2,10 @@ import { Cause, Effect, Exit, Option } from "effect";
 import type Router from "@koa/router";
 import { SnsMessageVerifier } from "@ovs/adapters-aws";
 import { KeycloakSignIn, makeKeycloakSignInSettings } from "@ovs/adapters-http";
-import { shutDown, startWorkers } from "@ovs/adapters-postgres";
-import type { Database, QueueLogger } from "@ovs/adapters-postgres";
-import { makeJobHandlers } from "@ovs/domain";
-import type { DomainPorts } from "@ovs/domain";
+import { installSchedules, shutDown, startWorkers } from "@ovs/adapters-postgres";
+import type { Database, FailedJob, QueueLogger } from "@ovs/adapters-postgres";
+import { QUEUE_NAMES, makeJobHandlers } from "@ovs/domain";
+import type { DomainPorts, JobHandlers, QueueName } from "@ovs/domain";
 import type { InMemoryHarness } from "@ovs/domain/testing";
 import type { AuthenticateBearer, SignInFlow } from "../auth/index.js";
 import { makeServiceRouter } from "../api/service-router.js";
@@ -82,7 +82,7 @@ const openProfile = async (
     case "aws":
       return { ...(await openAwsProfile(config, logger)), harness: null };
     case "test":
-      return openTestProfile(testDatabase, logger);
+      return openTestProfile(testDatabase, logger, config.secretKey);
     case "local":
       throw new Error("the local profile is not composed yet: set OVS_PROFILE=aws (or test)");
   }
@@ -132,15 +132,61 @@ const apiTokenBearer = (
   };
 };
 
-/** In memory there is no pg-boss: the workers drain the harness's queue on a short timer. */
-const inMemoryWorkers = (harness: InMemoryHarness, ports: DomainPorts, config: AppConfig): OvsWorkers => {
-  const handlers = makeJobHandlers(ports, config.domain);
+/** A job the in-memory drain ran and that failed: it is not retried there. */
+const failedInMemory = (
+  job: { readonly id: string; readonly queue: string; readonly payload: unknown },
+  reported: unknown,
+  at: Date,
+): FailedJob => {
+  // The drain reports the handler's cause; the failure inside it is what the job failed with.
+  const error = Cause.isCause(reported) ? Cause.squash(reported) : reported;
+  const tag =
+    typeof error === "object" && error !== null && typeof (error as { _tag?: unknown })._tag === "string"
+      ? (error as { _tag: string })._tag
+      : "Error";
+  return {
+    id: job.id,
+    queue: job.queue,
+    payload: job.payload,
+    end: "not_retried",
+    failure: { tag, message: error instanceof Error ? error.message : String(error) },
+    attempts: 1,
+    createdAt: at,
+    endedAt: at,
+  };
+};
+
+/** `OVS_WORKERS_<QUEUE>` as `startWorkers` takes it: that many jobs of the queue at once, none at 0. */
+const perQueueConcurrency = (config: AppConfig) =>
+  Object.fromEntries(
+    Object.entries(config.workers.concurrency).map(([queue, concurrency]) => [queue, { concurrency }]),
+  ) as Partial<Record<QueueName, { readonly concurrency: number }>>;
+
+/**
+ * In memory there is no pg-boss: the workers drain the harness's queue on a short timer, one job
+ * at a time, leaving alone the queues set to 0. There are no schedules: tests enqueue the sweeps.
+ */
+const inMemoryWorkers = (
+  harness: InMemoryHarness,
+  ports: DomainPorts,
+  config: AppConfig,
+  failed: Array<FailedJob>,
+): OvsWorkers => {
+  const all = makeJobHandlers(ports, config.domain);
+  const handlers = Object.fromEntries(
+    QUEUE_NAMES.filter((queue) => config.workers.concurrency[queue] > 0).map((queue) => [queue, all[queue]]),
+  ) as unknown as JobHandlers;
   let timer: NodeJS.Timeout | undefined;
   let draining: Promise<unknown> = Promise.resolve();
+  const drain = async () => {
+    for (const ran of await Effect.runPromise(harness.jobs.drain(handlers))) {
+      if (ran.error !== undefined) failed.unshift(failedInMemory(ran.job, ran.error, ports.clock.now()));
+    }
+  };
   return {
     start: async () => {
       timer ??= setInterval(() => {
-        draining = draining.then(() => Effect.runPromise(harness.jobs.drain(handlers)));
+        draining = draining.then(drain);
       }, 100);
     },
     stop: async () => {
@@ -166,6 +212,13 @@ export const createOvs = async (options: CreateOvsOptions): Promise<Ovs> => {
     (config.profile === "aws"
       ? new KeycloakSignIn(makeKeycloakSignInSettings(config.aws.keycloakSignIn))
       : undefined);
+  const { boss, database } = opened;
+  const failedInHarness: Array<FailedJob> = [];
+  const operations =
+    database !== null && boss !== null
+      ? databaseOperations(database, boss)
+      : harnessOperations(opened.harness as InMemoryHarness, () => failedInHarness);
+  const metrics = makeServiceMetrics(operations);
   const transcodeWebhook: TranscodeWebhook | undefined =
     options.transcodeWebhook ??
     (config.profile === "aws"
@@ -186,23 +239,23 @@ export const createOvs = async (options: CreateOvsOptions): Promise<Ovs> => {
     insecureCookies: config.profile !== "aws",
     ...(signIn === undefined ? {} : { signIn }),
     ...(transcodeWebhook === undefined ? {} : { transcodeWebhook }),
+    operations,
     authenticateBearer: options.authenticateBearer ?? apiTokenBearer(useCases, ports),
   });
 
-  const { boss, database } = opened;
-  const operations =
-    database !== null && boss !== null
-      ? databaseOperations(database, boss)
-      : harnessOperations(opened.harness as InMemoryHarness);
-  const metrics = makeServiceMetrics(operations);
   let running: { stop(): Promise<void> } | undefined;
   const workers: OvsWorkers =
     boss === null
-      ? inMemoryWorkers(opened.harness as InMemoryHarness, ports, config)
+      ? inMemoryWorkers(opened.harness as InMemoryHarness, ports, config, failedInHarness)
       : {
           start: async () => {
+            if (running !== undefined) return;
+            // The schedules live in the database: every worker process installs the same ones,
+            // and pg-boss keeps one of each (docs/architecture.md §7).
+            await installSchedules(boss, config.workers.schedules);
             running ??= await startWorkers(boss, makeJobHandlers(ports, config.domain), {
               logger,
+              perQueue: perQueueConcurrency(config),
               onJobEnd: (ended) => metrics.observeJob({ queue: ended.queue, outcome: ended.end }, ended.seconds),
             });
           },

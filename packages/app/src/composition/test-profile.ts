@@ -1,3 +1,4 @@
+import type { Redacted } from "effect";
 import { Container } from "inversify";
 import { makePostgresAdapters, startPgBoss } from "@ovs/adapters-postgres";
 import type { Database, QueueLogger } from "@ovs/adapters-postgres";
@@ -18,6 +19,8 @@ import type { OpenedProfile } from "./opened-profile.js";
 export const openTestProfile = async (
   database: Database | undefined,
   logger: QueueLogger,
+  /** `OVS_SECRET_KEY`, which seals the edX credentials in the database (generated per start here). */
+  credentialsKey: Redacted.Redacted<string>,
 ): Promise<OpenedProfile & { readonly harness: InMemoryHarness }> => {
   const harness = makeInMemoryHarness({ realTime: true, ids: "random" });
   const container = new Container();
@@ -26,6 +29,6 @@ export const openTestProfile = async (
     return { container, database: null, boss: null, harness, close: () => Promise.resolve() };
   }
   const boss = await startPgBoss(database, { logger });
-  bindPorts(container, { ...harness.ports, ...makePostgresAdapters(database, boss) });
+  bindPorts(container, { ...harness.ports, ...makePostgresAdapters(database, boss, { credentialsKey }) });
   return { container, database, boss, harness, close: () => Promise.resolve() };
 };

@@ -1,6 +1,11 @@
 import {
   AuthenticateApiToken,
   CreateCollection,
+  CreateEdxEndpoint,
+  DeleteEdxEndpoint,
+  GetEdxEndpoint,
+  ListEdxEndpoints,
+  UpdateEdxEndpoint,
   IssueApiToken,
   ListApiTokens,
   RevokeApiToken,
@@ -57,5 +62,10 @@ export const makeUseCases = (ports: DomainPorts, settings: DomainSettings) => ({
   listApiTokens: new ListApiTokens(ports),
   revokeApiToken: new RevokeApiToken(ports),
   authenticateApiToken: new AuthenticateApiToken(ports),
+  listEdxEndpoints: new ListEdxEndpoints(ports),
+  createEdxEndpoint: new CreateEdxEndpoint(ports),
+  getEdxEndpoint: new GetEdxEndpoint(ports),
+  updateEdxEndpoint: new UpdateEdxEndpoint(ports),
+  deleteEdxEndpoint: new DeleteEdxEndpoint(ports),
 });
 export type UseCases = ReturnType<typeof makeUseCases>;

@@ -20,6 +20,7 @@ import type {
 import type { DomainSettings } from "@ovs/domain";
 import type { Duration, Redacted } from "effect";
 import type { ConfigVariable } from "./env-reader.js";
+import type { WorkersConfig } from "./worker-settings.js";
 
 /** `OVS_PROFILE`: which adapters serve the ports (docs/architecture.md §4). */
 export const PROFILES = ["local", "aws", "test"] as const;
@@ -79,6 +80,8 @@ interface CommonConfig {
   readonly maxUploadBytes: number;
   readonly session: SessionConfig;
   readonly domain: DomainSettings;
+  /** `OVS_WORKERS_<QUEUE>` and `OVS_SCHEDULE_<NAME>_CRON`: the worker role's concurrency and schedules. */
+  readonly workers: WorkersConfig;
   /** `OVS_LOG_LEVEL`: the least severe log line written. */
   readonly logLevel: LogLevel;
   /** `OVS_METRICS_TOKEN`: the bearer token `/metrics` requires; null leaves it open. */

@@ -9,6 +9,8 @@ const lineOf = (variable: ConfigVariable): string => {
       return `${variable.name}=${variable.shown ?? ""} (default)`;
     case "generated":
       return `${variable.name}=${variable.shown ?? ""} (generated)`;
+    case "off":
+      return `${variable.name}= (off)`;
     case "unset":
       return `${variable.name}= (not set${variable.whenUnset === undefined ? "" : `: ${variable.whenUnset}`})`;
   }
@@ -17,7 +19,7 @@ const lineOf = (variable: ConfigVariable): string => {
 /**
  * The effective configuration, as `ovs config check` prints it: one `NAME=value` line per
  * variable the profile reads, in a fixed order, marked when the value is a default, was
- * generated or is absent. Secrets show as `****` (a database URL shows all but its password):
+ * generated, is absent or turns its feature off. Secrets show as `****` (a database URL shows all but its password):
  * the lines come from what `readConfig` kept, which never holds a secret's text.
  */
 export const describeConfig = (config: AppConfig): string => config.variables.map(lineOf).join("\n");

@@ -4,8 +4,8 @@ import type { EnvValue } from "./env-value.js";
 /** The process environment, or any map standing in for it. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** Where a variable's effective value came from. */
-export type ConfigOrigin = "environment" | "default" | "generated" | "unset";
+/** Where a variable's effective value came from; `off`: set to an empty value, which turns its feature off. */
+export type ConfigOrigin = "environment" | "default" | "generated" | "unset" | "off";
 
 /**
  * One variable as the configuration report shows it. `shown` is safe to print: secrets are
@@ -107,6 +107,19 @@ export class EnvReader {
     return text === undefined
       ? this.decode(name, value, generate(), "generated")
       : this.decode(name, value, text, "environment");
+  }
+
+  /**
+   * Like `withDefault`, except that a value set but empty (`NAME=`) reads as null: the one kind of
+   * variable where blank is not the same as unset, because it turns a default off (a schedule).
+   */
+  withDefaultOrOff<A>(name: string, value: EnvValue<A>, defaultText: string): Option.Option<A | null> {
+    const raw = this.env[name];
+    if (raw !== undefined && raw.trim() === "") {
+      this.reported.push({ name, shown: "", origin: "off" });
+      return Option.some(null);
+    }
+    return this.withDefault(name, value, defaultText);
   }
 
   /** `undefined` when unset; `whenUnset` tells the report what that means. */

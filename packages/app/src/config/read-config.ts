@@ -24,6 +24,7 @@ import { Data, Duration, Either, Option, ParseResult, Schema } from "effect";
 import type { AppConfig, AwsAdaptersConfig } from "./app-config.js";
 import { LOG_LEVELS, PROFILES } from "./app-config.js";
 import { EnvReader } from "./env-reader.js";
+import { readWorkers } from "./worker-settings.js";
 import type { Env } from "./env-reader.js";
 import type { EnvValue } from "./env-value.js";
 import {
@@ -709,6 +710,7 @@ export const readConfig = (env: Env): Either.Either<AppConfig, ConfigError> => {
   });
 
   const domain = readDomain(readers, awsOr, baseUrl);
+  const workers = readWorkers(r, domain);
   const awsAdapters = isAws ? readAwsAdapters(readers, { baseUrl, domain, maxUploadBytes }) : undefined;
 
   const common = Option.all({
@@ -723,6 +725,7 @@ export const readConfig = (env: Env): Either.Either<AppConfig, ConfigError> => {
     idleLifetime,
     absoluteLifetime,
     domain,
+    workers,
   });
   // A read answers none only after recording its problem, so this is one test in practice; the
   // others let the compiler see that every value is there.
@@ -745,6 +748,7 @@ export const readConfig = (env: Env): Either.Either<AppConfig, ConfigError> => {
     metricsToken: read.metricsToken ?? null,
     session: { idleLifetime: read.idleLifetime, absoluteLifetime: read.absoluteLifetime },
     domain: read.domain,
+    workers: read.workers,
     variables: r.variables,
   };
   if (profile !== "aws") return Either.right({ ...shared, profile, aws: null });

@@ -167,6 +167,7 @@ const ANSWERS: Answers = {
   ObjectNotFound: notFound,
   UnknownEncodeJob: notFound,
   ApiTokenNotFound: notFound,
+  EdxEndpointNotFound: notFound,
   // The same answer for unknown, expired and revoked tokens, so a caller learns nothing more.
   InvalidApiToken: () => detail(401, "Invalid token."),
   // An anonymous caller gets the old API's 403 with DRF's sign-in text, not 401: the API

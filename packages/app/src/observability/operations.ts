@@ -1,5 +1,5 @@
-import { checkDatabase, readOperationalStatistics } from "@ovs/adapters-postgres";
-import type { Database, OperationalStatistics, startPgBoss } from "@ovs/adapters-postgres";
+import { checkDatabase, readFailedJobs, readOperationalStatistics } from "@ovs/adapters-postgres";
+import type { Database, FailedJob, OperationalStatistics, startPgBoss } from "@ovs/adapters-postgres";
 import type { InMemoryHarness } from "@ovs/domain/testing";
 
 type PgBoss = Awaited<ReturnType<typeof startPgBoss>>;
@@ -17,6 +17,8 @@ export interface Operations {
   /** Whether the database and the job queue answer now, each within a bound. */
   readiness(): Promise<ReadinessReport>;
   statistics(): Promise<OperationalStatistics>;
+  /** Jobs that will not run again by themselves, newest first, at most `limit`. */
+  failedJobs(limit: number): Promise<ReadonlyArray<FailedJob>>;
 }
 
 /** A check that does not answer within this is a failed check: readiness must answer fast. */
@@ -61,10 +63,18 @@ export const databaseOperations = (database: Database, boss: PgBoss): Operations
     return report({ database: databaseCheck, queue: queueCheck });
   },
   statistics: () => readOperationalStatistics(database),
+  failedJobs: (limit) => readFailedJobs(database, limit),
 });
 
-/** The in-memory harness is always there; its statistics come from its tables. */
-export const harnessOperations = (harness: InMemoryHarness): Operations => ({
+/**
+ * The in-memory harness is always there; its statistics come from its tables, and its failed
+ * jobs are the ones its drain reported (it does not retry them).
+ */
+export const harnessOperations = (
+  harness: InMemoryHarness,
+  failedJobs: () => ReadonlyArray<FailedJob>,
+): Operations => ({
+  failedJobs: (limit) => Promise.resolve(failedJobs().slice(0, limit)),
   readiness: () => Promise.resolve(report({ database: "ok", queue: "ok" })),
   statistics: () => {
     const tables = harness.database.tables;

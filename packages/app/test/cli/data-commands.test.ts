@@ -146,6 +146,16 @@ describe("ovs data commands against a served app", () => {
     }
   }, 60_000);
 
+  it("lists the failed jobs for the operator, as JSON and as a table", async () => {
+    const listed = record(json(await run(["jobs", "failed", "--limit", "5", "--json"], env)));
+    expect(listed).toEqual({ count: 0, results: [] });
+    const table = await run(["jobs", "failed"], env);
+    expect(table).toMatchObject({ code: 0, stdout: "no failed jobs\n" });
+    const badLimit = await run(["jobs", "failed", "--limit", "0"], env);
+    expect(badLimit.code).toBe(1);
+    expect(badLimit.stderr).toContain('{"limit":["Expected a whole number from 1 to 500."]}');
+  }, 60_000);
+
   it("creates, lists and revokes API tokens", async () => {
     const created = record(json(await run(["token", "create", "--name", "x", "--json"], env)));
     expect(created["token"]).toBeTypeOf("string");

@@ -8,6 +8,7 @@ import {
   CollectionNotFound,
   Conflict,
   DirectoryFailure,
+  EdxEndpointNotFound,
   EdxFailure,
   EdxSyncRefused,
   Forbidden,
@@ -200,6 +201,7 @@ describe("lookups and access", () => {
     ["VideoNotFound", new VideoNotFound({ key: "abc" })],
     ["CollectionNotFound", new CollectionNotFound({ key: "abc" })],
     ["SubtitleNotFound", new SubtitleNotFound({ id: 3 })],
+    ["EdxEndpointNotFound", new EdxEndpointNotFound({ id: "42" })],
     ["RecordNotFound", new RecordNotFound({ entity: "User", id: "7" })],
     ["InvalidKey", new InvalidKey({ kind: "video", input: "nope" })],
   ])("answers %s 404 Not found. without naming what was looked up", (_tag, error) => {

@@ -33,6 +33,14 @@ export const EdxEndpoint = Schema.Struct({
   edxVideoApiPath: RequiredText.pipe(Schema.maxLength(100)),
   clientId: Schema.Redacted(Schema.String),
   secretKey: Schema.Redacted(Schema.String),
+  /**
+   * False when the store holds credentials it cannot open: a repository that keeps them sealed
+   * at rest found them sealed with another key (the service's secret key changed). The endpoint
+   * still lists, so staff can see it and re-enter them; meanwhile `clientId` and `secretKey` are
+   * empty, `accessToken` is null, and nothing is sent to the endpoint
+   * (`unreadableCredentialsReason`).
+   */
+  credentialsReadable: Schema.Boolean,
   accessToken: Schema.NullOr(Schema.Redacted(Schema.String.pipe(Schema.maxLength(2048)))),
   accessTokenExpiresAt: Schema.NullOr(Schema.DateFromSelf),
   /** Legacy flag kept for data compatibility; links are explicit. */
@@ -80,5 +88,14 @@ export const endpointForCourse = <E extends Pick<EdxEndpoint, "baseUrl">>(
   const marker = courseId.toLowerCase().includes(":xpro+") ? ".xpro." : ".learn.";
   return endpoints.find((endpoint) => endpoint.baseUrl.toLowerCase().includes(marker));
 };
+
+/**
+ * Why nothing can be posted to an endpoint whose credentials cannot be opened, for the post
+ * record staff read: it names the endpoint, the setting that changed and what to do.
+ */
+export const unreadableCredentialsReason = (endpoint: Pick<EdxEndpoint, "name">): string =>
+  `the client id and secret key of edX endpoint "${endpoint.name}" cannot be read: they were sealed ` +
+  "with another secret key than the one this service runs with (OVS_SECRET_KEY changed); " +
+  "restore the previous OVS_SECRET_KEY, or have staff re-enter both on the edX endpoint";
 
 export const redactedSecret = (value: string): Redacted.Redacted<string> => Redacted.make(value);

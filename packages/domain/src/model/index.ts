@@ -12,6 +12,7 @@ export {
   edxVideoUrl,
   endpointForCourse,
   redactedSecret,
+  unreadableCredentialsReason,
 } from "./edx-endpoint.js";
 export {
   ENCODE_JOB_STATES,

@@ -10,6 +10,7 @@ import {
   canCreateCollection,
   canDownloadVideo,
   canEditVideo,
+  canManageEdxEndpoints,
   canSeeShareableUrl,
   canUploadToCollection,
   canViewCollection,
@@ -224,6 +225,17 @@ describe("other decisions", () => {
     expect(canDownloadVideo(video((v) => v.public()))).toBe(true);
     expect(canDownloadVideo(video((v) => v.public().private()))).toBe(true);
     expect(canDownloadVideo(video())).toBe(false);
+  });
+
+  it.each<[string, Principal, boolean]>([
+    ["anonymous", anonymous, false],
+    ["a signed-in user", nobody, false],
+    ["a collection owner", ownerPrincipal, false],
+    ["an admin-list member", admin, false],
+    ["staff", staff, true],
+    ["a superuser", superuser, true],
+  ])("lets only staff and superusers manage edX endpoints: %s → %s", (_case, principal, allowed) => {
+    expect(canManageEdxEndpoints(principal)).toBe(allowed);
   });
 });
 

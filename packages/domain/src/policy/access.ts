@@ -41,6 +41,9 @@ export const canCreateCollection = (principal: Principal): boolean =>
  */
 export const canSetOperatorFlags = (principal: Principal): boolean => canCreateCollection(principal);
 
+/** The service's own state (failed jobs, unsent mail) is for staff and superusers, who run it. */
+export const canWatchOperations = (principal: Principal): boolean => canCreateCollection(principal);
+
 /** Uploading videos or subtitles and syncing to edX act on a collection its admins own. */
 export const canUploadToCollection = canAdminCollection;
 
@@ -105,6 +108,13 @@ export const canSeeShareableUrl = (
 
 /** Downloads are offered for public videos only. */
 export const canDownloadVideo = (video: Pick<Video, "isPublic">): boolean => video.isPublic;
+
+/**
+ * The edX endpoints (their hosts and client credentials), which upstream kept to the Django
+ * admin: staff and superusers. Collection admins only link their collections to them.
+ */
+export const canManageEdxEndpoints = (principal: Principal): boolean =>
+  principal._tag === "User" && (principal.isStaff || principal.isSuperuser);
 
 // ---------------------------------------------------------------------------------------------
 // The same rules as data, for repositories to translate into one query.

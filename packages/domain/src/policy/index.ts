@@ -4,8 +4,10 @@ export {
   canAdminCollection,
   canCreateCollection,
   canSetOperatorFlags,
+  canWatchOperations,
   canDownloadVideo,
   canEditVideo,
+  canManageEdxEndpoints,
   canSeeShareableUrl,
   canUploadToCollection,
   canViewCollection,
@@ -96,6 +98,8 @@ export type {
   CollectionPayload,
   OwnerInfoPayload,
 } from "./projections/collection-payload.js";
+export { edxEndpointPayload } from "./projections/edx-endpoint-payload.js";
+export type { EdxEndpointPayload, EdxEndpointView } from "./projections/edx-endpoint-payload.js";
 export {
   isPageInRange,
   numberOfPages,

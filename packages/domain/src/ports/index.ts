@@ -10,7 +10,7 @@ export { Clock } from "./clock.js";
 export { CollectionRepository } from "./collection-repository.js";
 export type { CollectionListItem, CollectionListQuery, CollectionOrdering } from "./collection-repository.js";
 export { EdxEndpointRepository } from "./edx-endpoint-repository.js";
-export type { NewEdxEndpoint } from "./edx-endpoint-repository.js";
+export type { EdxEndpointChanges, NewEdxEndpoint } from "./edx-endpoint-repository.js";
 export { EdxPostRecordRepository } from "./edx-post-record-repository.js";
 export type { EdxPostOutcome, EdxPostRecord } from "./edx-post-record-repository.js";
 export { EdxFailure, EdxVideoApi } from "./edx-video-api.js";

@@ -19,6 +19,8 @@ export interface JobPayloads {
   readonly "retranscode.schedule": Record<string, never>;
   readonly "video.visibility": { readonly videoKey: VideoKey };
   readonly "mail.send": { readonly outboxId: string };
+  /** Re-queues the status emails left unsent (`SweepUnsentMail`); scheduled. */
+  readonly "mail.sweep": Record<string, never>;
   readonly "edx.post-video": { readonly videoKey: VideoKey; readonly endpointId?: EdxEndpointId };
   readonly "edx.sync-collection": { readonly collectionKey: CollectionKey };
   readonly "storage.delete": {
@@ -45,6 +47,7 @@ export const QUEUE_NAMES: ReadonlyArray<QueueName> = [
   "retranscode.schedule",
   "video.visibility",
   "mail.send",
+  "mail.sweep",
   "edx.post-video",
   "edx.sync-collection",
   "storage.delete",

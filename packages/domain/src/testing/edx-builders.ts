@@ -14,6 +14,7 @@ export const anEdxEndpoint = (baseUrl: string, overrides: Partial<EdxEndpoint> =
   edxVideoApiPath: DEFAULT_EDX_VIDEO_API_PATH,
   clientId: redactedSecret("contract-client"),
   secretKey: redactedSecret("contract-secret"),
+  credentialsReadable: true,
   accessToken: null,
   accessTokenExpiresAt: null,
   isGlobalDefault: false,

@@ -31,6 +31,25 @@ export { RequestCollectionSync } from "./edx/request-collection-sync.js";
 export type { EdxSyncAccepted, EdxSyncRequested } from "./edx/request-collection-sync.js";
 export { SyncCollectionToEdx } from "./edx/sync-collection-to-edx.js";
 export type { EdxCollectionSyncResult } from "./edx/sync-collection-to-edx.js";
+export { CreateEdxEndpoint } from "./edx-endpoints/create-edx-endpoint.js";
+export type { CreateEdxEndpointError } from "./edx-endpoints/create-edx-endpoint.js";
+export { DeleteEdxEndpoint } from "./edx-endpoints/delete-edx-endpoint.js";
+export type { DeleteEdxEndpointError } from "./edx-endpoints/delete-edx-endpoint.js";
+export {
+  CreateEdxEndpointBody,
+  EDX_BASE_URL_MAX_LENGTH,
+  EDX_CREDENTIAL_MAX_LENGTH,
+  EDX_ENDPOINT_NAME_MAX_LENGTH,
+  EDX_VIDEO_API_PATH_MAX_LENGTH,
+  UpdateEdxEndpointBody,
+} from "./edx-endpoints/edx-endpoint-input.js";
+export { EdxEndpointNotFound } from "./edx-endpoints/edx-endpoint-not-found.js";
+export { GetEdxEndpoint } from "./edx-endpoints/get-edx-endpoint.js";
+export type { GetEdxEndpointError } from "./edx-endpoints/get-edx-endpoint.js";
+export { ListEdxEndpoints } from "./edx-endpoints/list-edx-endpoints.js";
+export type { ListEdxEndpointsError } from "./edx-endpoints/list-edx-endpoints.js";
+export { UpdateEdxEndpoint } from "./edx-endpoints/update-edx-endpoint.js";
+export type { UpdateEdxEndpointError } from "./edx-endpoints/update-edx-endpoint.js";
 export {
   CollectionNotFound,
   Conflict,

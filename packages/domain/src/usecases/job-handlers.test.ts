@@ -4,11 +4,14 @@ import { CdnInvalidationFailure } from "../ports/cdn-invalidator.js";
 import { QUEUE_NAMES } from "../ports/job-queue.js";
 import { StorageFailure } from "../ports/object-store.js";
 import { PersistenceFailure } from "../ports/persistence-errors.js";
+import { aVideo } from "../testing/builders.js";
 import { makeInMemoryHarness } from "../testing/in-memory-harness.js";
+import { storeIn } from "../testing/stored-test-data.js";
 import { testSettings } from "../testing/test-settings.js";
 import { CdnPathsNotInvalidated } from "./cdn/invalidate-cdn-paths.js";
 import { invalidField } from "./errors.js";
 import { isRetryableJobFailure, makeJobHandlers } from "./job-handlers.js";
+import type { JobHandlers } from "./job-handlers.js";
 import { StoredObjectsNotDeleted } from "./storage/delete-stored-objects.js";
 
 const storageFailure = (transient: boolean): StorageFailure =>
@@ -61,5 +64,31 @@ describe("makeJobHandlers", () => {
     await Effect.runPromise(handlers["cdn.invalidate"]({ paths: ["a/b", "a/*"], reason: "retranscode" }));
 
     expect(harness.cdnInvalidator.invalidatedPaths).toEqual(["a/b", "a/*"]);
+  });
+
+  it("has mail.sweep jobs queue the unsent status emails again, which mail.send then sends", async () => {
+    const harness = makeInMemoryHarness();
+    const handlers = makeJobHandlers(harness.ports, testSettings());
+    const video = await storeIn(harness).video(
+      await storeIn(harness).collection(),
+      aVideo().withStatus("Complete"),
+    );
+    await Effect.runPromise(
+      harness.mailOutbox.add({
+        id: "entry-1",
+        dedupeKey: `notification|${video.key}|Transcoding->Complete|job:1`,
+        videoKey: video.key,
+        template: "success",
+        fromStatus: "Transcoding",
+        toStatus: "Complete",
+        createdAt: harness.clock.now(),
+      }),
+    );
+
+    const swept = await Effect.runPromise(handlers["mail.sweep"]({}));
+    await Effect.runPromise(harness.jobs.drain({ "mail.send": handlers["mail.send"] } as JobHandlers));
+
+    expect(swept).toEqual({ enqueued: ["entry-1"], alreadyQueued: [], givenUp: [] });
+    expect(harness.mailer.outbox).toHaveLength(1);
   });
 });

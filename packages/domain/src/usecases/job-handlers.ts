@@ -6,6 +6,7 @@ import { PostVideoToEdx } from "./edx/post-video-to-edx.js";
 import { SyncCollectionToEdx } from "./edx/sync-collection-to-edx.js";
 import { StreamSourceToStorage } from "./ingest/stream-source-to-storage.js";
 import { SendStatusEmail } from "./mail/send-status-email.js";
+import { SweepUnsentMail } from "./mail/sweep-unsent-mail.js";
 import { ScheduleRetranscodes } from "./retranscode/schedule-retranscodes.js";
 import type { DomainSettings } from "./settings.js";
 import { DeleteStoredObjects } from "./storage/delete-stored-objects.js";
@@ -53,6 +54,7 @@ export const makeJobHandlers = (ports: DomainPorts, settings: DomainSettings): J
   const scheduleRetranscodes = new ScheduleRetranscodes(ports, settings);
   const moveVideoObjects = new MoveVideoObjects(ports, settings);
   const sendStatusEmail = new SendStatusEmail(ports, settings);
+  const sweepUnsentMail = new SweepUnsentMail(ports);
   const postVideoToEdx = new PostVideoToEdx(ports);
   const syncCollectionToEdx = new SyncCollectionToEdx(ports);
   const deleteStoredObjects = new DeleteStoredObjects(ports);
@@ -67,6 +69,7 @@ export const makeJobHandlers = (ports: DomainPorts, settings: DomainSettings): J
     "retranscode.schedule": () => scheduleRetranscodes.run(),
     "video.visibility": (payload) => moveVideoObjects.run(payload.videoKey),
     "mail.send": (payload) => sendStatusEmail.run(payload),
+    "mail.sweep": () => sweepUnsentMail.run(),
     "edx.post-video": (payload) => postVideoToEdx.run(payload),
     "edx.sync-collection": (payload) => syncCollectionToEdx.run(payload),
     "storage.delete": (payload) => deleteStoredObjects.run(payload),

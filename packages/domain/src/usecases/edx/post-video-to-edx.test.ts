@@ -1,4 +1,4 @@
-import { Duration, Effect, Either, Random } from "effect";
+import { Duration, Effect, Either, Random, Redacted } from "effect";
 import { describe, expect, it } from "vitest";
 import type { Collection } from "../../model/collection.js";
 import type { EdxEndpoint, EdxEndpointId } from "../../model/edx-endpoint.js";
@@ -154,6 +154,33 @@ describe("posting a video to edX", () => {
     expect(learnRecord?.edxEndpointId).toBe(learn.id);
     expect(learnRecord?.outcome._tag === "Rejected" && learnRecord.outcome.body).toHaveLength(2000);
     expect(xproRecord).toMatchObject({ edxEndpointId: xpro.id, outcome: { _tag: "Created" } });
+    expect(harness.jobs.pending()).toEqual([]);
+  });
+
+  it("sends nothing to an endpoint whose credentials cannot be read, and records why, naming it and OVS_SECRET_KEY", async () => {
+    const { harness, learn, xpro, collection, post, records } = await setUp();
+    const video = await transcoded(harness, collection);
+    // What a sealing repository hands out for credentials sealed with another secret key.
+    harness.database.tables.edxEndpoints.set(learn.id, {
+      ...learn,
+      clientId: Redacted.make(""),
+      secretKey: Redacted.make(""),
+      credentialsReadable: false,
+    });
+
+    const posts = postsOf(await post(video));
+
+    expect(posts[0]).toMatchObject({
+      endpointId: learn.id,
+      outcome: { _tag: "Failed", transient: false },
+      retryAt: null,
+    });
+    const reason = posts[0]?.outcome._tag === "Failed" ? posts[0].outcome.reason : "";
+    expect(reason).toContain('edX endpoint "learn"');
+    expect(reason).toContain("OVS_SECRET_KEY");
+    expect(harness.edxVideoApi.postsTo(learn)).toEqual([]);
+    expect(harness.edxVideoApi.postsTo(xpro)).toHaveLength(1);
+    expect((await records(video)).map(({ outcome }) => outcome._tag)).toEqual(["Failed", "Created"]);
     expect(harness.jobs.pending()).toEqual([]);
   });
 

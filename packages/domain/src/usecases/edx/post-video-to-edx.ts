@@ -1,6 +1,9 @@
 import { Duration, Effect, Either, Option, Random, Schema } from "effect";
 import type { EdxEndpoint, EdxEndpointId } from "../../model/edx-endpoint.js";
-import { EdxEndpointId as EdxEndpointIdSchema } from "../../model/edx-endpoint.js";
+import {
+  EdxEndpointId as EdxEndpointIdSchema,
+  unreadableCredentialsReason,
+} from "../../model/edx-endpoint.js";
 import { VideoKeySchema } from "../../model/keys.js";
 import type { VideoKey } from "../../model/keys.js";
 import type { VideoFile } from "../../model/video-file.js";
@@ -152,19 +155,23 @@ export class PostVideoToEdx {
         continuesRun && Option.isSome(previous) && previous.value.outcome._tag === "Failed"
           ? previous.value.attempt + 1
           : 1;
+      // Credentials the store could not open are not sent (they would be empty): the record says
+      // why, and retrying would not help until staff re-enter them.
       const outcome: EdxPostOutcome = Either.isLeft(eligible)
         ? { _tag: "NotEligible", reason: eligible.left.reason }
-        : yield* Effect.match(edxVideoApi.postVideo(endpoint, eligible.right), {
-            onSuccess: (result): EdxPostOutcome =>
-              result._tag === "Rejected"
-                ? { ...result, body: result.body.slice(0, MAX_RECORDED_BODY_LENGTH) }
-                : result,
-            onFailure: (failure): EdxPostOutcome => ({
-              _tag: "Failed",
-              reason: failure.reason,
-              transient: failure.transient,
-            }),
-          });
+        : !endpoint.credentialsReadable
+          ? { _tag: "Failed", reason: unreadableCredentialsReason(endpoint), transient: false }
+          : yield* Effect.match(edxVideoApi.postVideo(endpoint, eligible.right), {
+              onSuccess: (result): EdxPostOutcome =>
+                result._tag === "Rejected"
+                  ? { ...result, body: result.body.slice(0, MAX_RECORDED_BODY_LENGTH) }
+                  : result,
+              onFailure: (failure): EdxPostOutcome => ({
+                _tag: "Failed",
+                reason: failure.reason,
+                transient: failure.transient,
+              }),
+            });
       const retries = outcome._tag === "Failed" && outcome.transient && attempt < MAX_EDX_POST_ATTEMPTS;
       const at = clock.now();
       const retryAt = retries
