@@ -10,6 +10,11 @@ export interface CloudFrontUrlsSettings {
    * of `VIDEO_CLOUDFRONT_BASE_URL` when that names a custom domain.
    */
   readonly host: string;
+  /**
+   * `http` only for a CDN on loopback that speaks plain HTTP (the `local` profile's, which checks
+   * the same signatures); `https` when left out, as CloudFront is.
+   */
+  readonly scheme?: "https" | "http";
   /** `CLOUDFRONT_KEY_ID`: the public key's id in the distribution's trusted key group. */
   readonly keyPairId: string;
   /** `CLOUDFRONT_PRIVATE_KEY`: the RSA private key, PEM; redacted, so it never shows in errors or logs. */
@@ -68,8 +73,9 @@ export class CloudFrontUrls implements CdnUrls {
     if (!(this.windowMillis > 0) || !(this.ttlMillis > 0)) {
       throw new RangeError("a CloudFront signing window and ttl must be longer than zero");
     }
-    if (settings.host.length === 0 || /[/:?#]/.test(settings.host) === true) {
-      throw new RangeError(`'${settings.host}' is not a bare CDN host name`);
+    // A port only for a CDN on loopback (the local profile's); CloudFront's hosts have none.
+    if (!/^[^/:?#\s]+(:\d{1,5})?$/.test(settings.host)) {
+      throw new RangeError(`'${settings.host}' is not a bare CDN host name (with an optional port)`);
     }
     // A key that cannot sign is a configuration error: say so at start, not at the first viewer.
     const key = createPrivateKey(Redacted.value(settings.privateKey));
@@ -81,7 +87,7 @@ export class CloudFrontUrls implements CdnUrls {
   }
 
   plainUrl(key: string): string {
-    return `https://${this.settings.host}/${key}`;
+    return `${this.settings.scheme ?? "https"}://${this.settings.host}/${key}`;
   }
 
   signedAccess(hex: HexKey): Effect.Effect<SignedAccess, CdnSigningFailure> {

@@ -342,3 +342,25 @@ describe("CloudFront invalidation", () => {
     });
   });
 });
+
+describe("the CDN host", () => {
+  it("is a bare host name, with a port only for a CDN on loopback, and its scheme https unless told http", () => {
+    const clock = new InMemoryClock(new Date("2026-04-17T10:00:00Z"));
+    for (const host of [
+      "",
+      "cdn.example.edu/media",
+      "https://cdn.example.edu",
+      "cdn.example.edu?x",
+      "cdn.example.edu:port",
+    ]) {
+      expect(() => urlsWith(clock, { host }), host).toThrow(RangeError);
+    }
+
+    const local = urlsWith(clock, { host: "127.0.0.1:3001", scheme: "http" });
+
+    expect(local.plainUrl("transcoded/abc/video.m3u8")).toBe(
+      "http://127.0.0.1:3001/transcoded/abc/video.m3u8",
+    );
+    expect(urlsWith(clock).plainUrl("a.vtt")).toBe(`https://${HOST}/a.vtt`);
+  });
+});

@@ -90,7 +90,22 @@ interface CommonConfig {
   readonly variables: ReadonlyArray<ConfigVariable>;
 }
 
+/** The settings of the `local` profile's own adapters; everything else is the shared settings'. */
+export interface LocalAdaptersConfig {
+  /** `OVS_CDN_PORT`: where the local CDN listens; `PORT`+1 by default. */
+  readonly cdnPort: number;
+  /** `OVS_FFMPEG_PATH`: an ffmpeg to use instead of the bundled one. */
+  readonly ffmpegPath: string | null;
+  /** `OVS_TRANSCODE_CONCURRENCY`: ffmpeg runs at once. */
+  readonly transcodeConcurrency: number;
+  /** `OVS_TRANSCODE_TIMEOUT_SECONDS`: an ffmpeg run that takes longer fails. */
+  readonly transcodeTimeout: Duration.Duration;
+  readonly urlSource: UrlVideoSourceSettingsInput;
+  readonly edx: EdxvalVideoApiSettingsInput;
+}
+
 /** What the program runs with, read once at start and valid throughout (docs/architecture.md §4). */
 export type AppConfig =
-  | (CommonConfig & { readonly profile: "aws"; readonly aws: AwsAdaptersConfig })
-  | (CommonConfig & { readonly profile: "local" | "test"; readonly aws: null });
+  | (CommonConfig & { readonly profile: "aws"; readonly aws: AwsAdaptersConfig; readonly local: null })
+  | (CommonConfig & { readonly profile: "local"; readonly aws: null; readonly local: LocalAdaptersConfig })
+  | (CommonConfig & { readonly profile: "test"; readonly aws: null; readonly local: null });

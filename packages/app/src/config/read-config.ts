@@ -21,7 +21,7 @@ import {
 import { MAX_RETRY_DELAY_SECONDS } from "@ovs/domain";
 import type { DomainSettings } from "@ovs/domain";
 import { Data, Duration, Either, Option, ParseResult, Schema } from "effect";
-import type { AppConfig, AwsAdaptersConfig } from "./app-config.js";
+import type { AppConfig, AwsAdaptersConfig, LocalAdaptersConfig } from "./app-config.js";
 import { LOG_LEVELS, PROFILES } from "./app-config.js";
 import { EnvReader } from "./env-reader.js";
 import { readWorkers } from "./worker-settings.js";
@@ -157,6 +157,7 @@ const readDomain = (
   });
 
   const reconcileAfter = r.withDefault("OVS_TRANSCODE_RECONCILE_AFTER_SECONDS", seconds(1), String(30 * 60));
+  const resubmitLimit = r.withDefault("OVS_TRANSCODE_RESUBMIT_LIMIT", integer(0, 10), "2");
   const thumbnailMaxBytes = r.withDefault("THUMBNAIL_UPLOAD_MAX_SIZE", bytes(), String(MEBIBYTE));
   const retranscodeEnabled = r.withDefault("FEATURE_RETRANSCODE_ENABLED", boolean(), "false");
 
@@ -171,6 +172,7 @@ const readDomain = (
     heartbeatInterval,
     stuckThreshold,
     reconcileAfter,
+    resubmitLimit,
     thumbnailMaxBytes,
     retranscodeEnabled,
   }).pipe(
@@ -186,7 +188,7 @@ const readDomain = (
         heartbeatInterval: read.heartbeatInterval,
         stuckThreshold: read.stuckThreshold,
       },
-      transcode: { reconcileAfter: read.reconcileAfter },
+      transcode: { reconcileAfter: read.reconcileAfter, resubmitLimit: read.resubmitLimit },
       thumbnails: { maxUploadBytes: read.thumbnailMaxBytes },
       retranscodeEnabled: read.retranscodeEnabled,
     })),
@@ -483,6 +485,49 @@ const readEdx = ({ r }: Readers) => {
 };
 
 /** The `aws` profile's adapters, every one of them required there. */
+const urlSourceInput = (read: Option.Option.Value<ReturnType<typeof readUrlSource>>) => ({
+  maxBytes: read.maxBytes,
+  allowHttp: read.allowHttp,
+  allowedAddressRanges: read.allowedAddressRanges ?? [],
+  maxRedirects: read.maxRedirects,
+  connectTimeout: read.connectTimeout,
+  headersTimeout: read.headersTimeout,
+  idleReadTimeout: read.idleReadTimeout,
+});
+
+/** The `local` profile: everything on one machine, nothing required. */
+const readLocalAdapters = (
+  readers: Readers,
+  shared: { readonly port: Option.Option<number>; readonly maxUploadBytes: Option.Option<number> },
+): Option.Option<LocalAdaptersConfig> => {
+  const { r } = readers;
+  const cdnPort = Option.flatMap(shared.port, (port) =>
+    r.withDefault("OVS_CDN_PORT", integer(1, 65535), String(port + 1)),
+  );
+  both(cdnPort, shared.port, (cdn, app) => {
+    if (cdn === app) r.problem(`OVS_CDN_PORT: expected a port other than PORT (${app})`);
+  });
+  return Option.all({
+    cdnPort,
+    ffmpegPath: r.optional("OVS_FFMPEG_PATH", text("the path of an ffmpeg executable"), "the bundled ffmpeg"),
+    transcodeConcurrency: r.withDefault("OVS_TRANSCODE_CONCURRENCY", integer(1, 16), "1"),
+    transcodeTimeout: r.withDefault("OVS_TRANSCODE_TIMEOUT_SECONDS", seconds(1), String(4 * HOUR)),
+    urlSource: readUrlSource(readers, shared.maxUploadBytes),
+    edx: readEdx(readers),
+  }).pipe(
+    Option.map(
+      (read): LocalAdaptersConfig => ({
+        cdnPort: read.cdnPort,
+        ffmpegPath: read.ffmpegPath ?? null,
+        transcodeConcurrency: read.transcodeConcurrency,
+        transcodeTimeout: read.transcodeTimeout,
+        urlSource: urlSourceInput(read.urlSource),
+        edx: read.edx,
+      }),
+    ),
+  );
+};
+
 const readAwsAdapters = (
   readers: Readers,
   shared: {
@@ -546,15 +591,7 @@ const readAwsAdapters = (
           tokenRefreshMargin: read.dropbox.tokenRefreshMargin,
           ...ifSet("maxBytes", read.dropbox.maxBytes),
         },
-        urlSource: {
-          maxBytes: read.urlSource.maxBytes,
-          allowHttp: read.urlSource.allowHttp,
-          allowedAddressRanges: read.urlSource.allowedAddressRanges ?? [],
-          maxRedirects: read.urlSource.maxRedirects,
-          connectTimeout: read.urlSource.connectTimeout,
-          headersTimeout: read.urlSource.headersTimeout,
-          idleReadTimeout: read.urlSource.idleReadTimeout,
-        },
+        urlSource: urlSourceInput(read.urlSource),
         keycloakSignIn: {
           issuerUrl: `${server}/realms/${encodeURIComponent(signIn.realm)}`,
           clientId: signIn.clientId,
@@ -712,6 +749,7 @@ export const readConfig = (env: Env): Either.Either<AppConfig, ConfigError> => {
   const domain = readDomain(readers, awsOr, baseUrl);
   const workers = readWorkers(r, domain);
   const awsAdapters = isAws ? readAwsAdapters(readers, { baseUrl, domain, maxUploadBytes }) : undefined;
+  const localAdapters = profile === "local" ? readLocalAdapters(readers, { port, maxUploadBytes }) : undefined;
 
   const common = Option.all({
     port,
@@ -732,7 +770,8 @@ export const readConfig = (env: Env): Either.Either<AppConfig, ConfigError> => {
   if (
     r.problems.length > 0 ||
     Option.isNone(common) ||
-    (awsAdapters !== undefined && Option.isNone(awsAdapters))
+    (awsAdapters !== undefined && Option.isNone(awsAdapters)) ||
+    (localAdapters !== undefined && Option.isNone(localAdapters))
   ) {
     return Either.left(new ConfigError({ problems: r.problems }));
   }
@@ -751,9 +790,15 @@ export const readConfig = (env: Env): Either.Either<AppConfig, ConfigError> => {
     workers: read.workers,
     variables: r.variables,
   };
-  if (profile !== "aws") return Either.right({ ...shared, profile, aws: null });
+  if (profile === "test") return Either.right({ ...shared, profile, aws: null, local: null });
+  if (profile === "local") {
+    if (localAdapters === undefined || Option.isNone(localAdapters)) {
+      return Either.left(new ConfigError({ problems: r.problems }));
+    }
+    return Either.right({ ...shared, profile, aws: null, local: localAdapters.value });
+  }
   if (awsAdapters === undefined || Option.isNone(awsAdapters)) {
     return Either.left(new ConfigError({ problems: r.problems }));
   }
-  return Either.right({ ...shared, profile, aws: awsAdapters.value });
+  return Either.right({ ...shared, profile, aws: awsAdapters.value, local: null });
 };

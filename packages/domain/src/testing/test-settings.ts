@@ -15,7 +15,7 @@ export const testSettings = (overrides: Partial<DomainSettings> = {}): DomainSet
   unsortedCollectionSlug: "Unsorted",
   watchBucketArchivePrefix: null,
   ingest: { leaseTtl: "2 minutes", heartbeatInterval: "60 seconds", stuckThreshold: "2 hours" },
-  transcode: { reconcileAfter: "30 minutes" },
+  transcode: { reconcileAfter: "30 minutes", resubmitLimit: 2 },
   thumbnails: { maxUploadBytes: 1024 * 1024 },
   retranscodeEnabled: true,
   ...overrides,

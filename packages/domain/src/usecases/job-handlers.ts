@@ -1,4 +1,4 @@
-import type { Effect } from "effect";
+import { Effect, Schema } from "effect";
 import type { JobPayloads, QueueName } from "../ports/job-queue.js";
 import { InvalidateCdnPaths } from "./cdn/invalidate-cdn-paths.js";
 import type { DomainPorts } from "./domain-ports.js";
@@ -15,6 +15,7 @@ import { ReconcileTranscodes } from "./transcode/reconcile-transcodes.js";
 import { SubmitTranscode } from "./transcode/submit-transcode.js";
 import { FailStuckUploads } from "./uploads-janitor/fail-stuck-uploads.js";
 import { MoveVideoObjects } from "./videos/move-video-objects.js";
+import { validateInput } from "./validate-input.js";
 import { PollWatchBucket } from "./watch-bucket/poll-watch-bucket.js";
 
 /** Runs one job of a queue; the result is for logs, a failure is for the queue's retry policy. */
@@ -41,8 +42,23 @@ export const isRetryableJobFailure = (error: unknown): boolean => {
 };
 
 /**
+ * The payload of a scheduled queue's job: pg-boss's schedules send `{}`. Its fields are
+ * ignored, so a field a newer release adds does not make an older worker refuse the job; what
+ * is not an object at all is refused like any malformed payload.
+ */
+const ScheduledJobPayload = Schema.Record({ key: Schema.String, value: Schema.Unknown });
+
+/** A scheduled queue's use case, run once its payload is known to be one. */
+const scheduled =
+  <A, E>(run: () => Effect.Effect<A, E>) =>
+  (payload: unknown) =>
+    Effect.flatMap(validateInput(ScheduledJobPayload, payload), () => run());
+
+/**
  * Which use case serves which queue (docs/architecture.md §7), in one place: the app registers these
- * with its workers, the harness drains its queue through them.
+ * with its workers, the harness drains its queue through them. Every handler decodes its payload
+ * first (the use case's job entry point does, or `scheduled` for the queues whose jobs carry
+ * nothing), so a malformed payload fails with `InvalidInput`, is not retried and touches nothing.
  */
 export const makeJobHandlers = (ports: DomainPorts, settings: DomainSettings): JobHandlers => {
   const ingest = new StreamSourceToStorage(ports, settings);
@@ -63,13 +79,13 @@ export const makeJobHandlers = (ports: DomainPorts, settings: DomainSettings): J
     "video.ingest": (payload) => ingest.run(payload),
     "video.transcode": (payload) => submitTranscode.run(payload),
     "transcode.outcome": (payload) => applyOutcome.run(payload),
-    "transcode.reconcile": () => reconcile.run(),
-    "watch-bucket.poll": () => pollWatchBucket.run(),
-    "uploads.fail-stuck": () => failStuckUploads.run(),
-    "retranscode.schedule": () => scheduleRetranscodes.run(),
-    "video.visibility": (payload) => moveVideoObjects.run(payload.videoKey),
+    "transcode.reconcile": scheduled(() => reconcile.run()),
+    "watch-bucket.poll": scheduled(() => pollWatchBucket.run()),
+    "uploads.fail-stuck": scheduled(() => failStuckUploads.run()),
+    "retranscode.schedule": scheduled(() => scheduleRetranscodes.run()),
+    "video.visibility": (payload) => moveVideoObjects.runJob(payload),
     "mail.send": (payload) => sendStatusEmail.run(payload),
-    "mail.sweep": () => sweepUnsentMail.run(),
+    "mail.sweep": scheduled(() => sweepUnsentMail.run()),
     "edx.post-video": (payload) => postVideoToEdx.run(payload),
     "edx.sync-collection": (payload) => syncCollectionToEdx.run(payload),
     "storage.delete": (payload) => deleteStoredObjects.run(payload),

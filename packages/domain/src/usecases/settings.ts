@@ -39,6 +39,12 @@ export interface DomainSettings {
   readonly transcode: {
     /** Jobs in flight longer than this are asked about by the reconciliation job. */
     readonly reconcileAfter: Duration.DurationInput;
+    /**
+     * `OVS_TRANSCODE_RESUBMIT_LIMIT`: how many times reconciliation submits again a job the
+     * transcoder has no record of (a local transcoder that restarted) before the video fails;
+     * counted per transcode of a video, on its encode jobs. 0 fails the video at once.
+     */
+    readonly resubmitLimit: number;
   };
   readonly thumbnails: {
     /** `THUMBNAIL_UPLOAD_MAX_SIZE` in bytes (1 MiB upstream). */

@@ -1,3 +1,4 @@
+import { Option } from "effect";
 import { describe, expect, it } from "vitest";
 import { hexKey } from "../../model/keys.js";
 import type { VideoKey } from "../../model/keys.js";
@@ -15,7 +16,8 @@ import { detailsOf, onFreshHarness, run } from "./scenario-support.js";
 /**
  * The whole first flow of the product, one step at a time: an admin picks two Dropbox files,
  * workers stream them into storage and submit transcodes, the transcoder's completion events
- * arrive (as the webhook would enqueue them), and the admin gets one "ready" email per video.
+ * arrive (as the webhook would enqueue them), and the admin gets one "ready" email per video —
+ * also when the transcoder forgets its jobs mid-transcode and reconciliation resubmits them.
  */
 const setUp = async (harness: ScenarioHarness) => {
   const settings = testSettings();
@@ -151,6 +153,66 @@ export const describeDropboxUploadScenarios = (name: string, makeHarness: MakeSc
 
         expect(harness.mailer.sentTo(owner.email)).toHaveLength(2);
         expect(await filesOfEveryVideo()).toEqual(before);
+        expect(await run(harness.mailOutbox.listUnsent(10))).toEqual([]);
+        expect(await harness.jobs.pending()).toEqual([]);
+      }));
+
+    it("ends Complete with one email each when the transcoder restarts mid-transcode: reconciliation resubmits", () =>
+      scenario(async (harness) => {
+        const { owner, drain, videoKeys } = await setUp(harness);
+        await drain();
+        const lost = harness.transcoder.submissions.map(({ jobId }) => jobId);
+        expect(lost).toHaveLength(2);
+
+        // A transcoder that keeps its jobs in memory (the local ffmpeg one) restarts: it knows none of them.
+        harness.transcoder.restart();
+        harness.clock.advance("31 minutes");
+        await run(harness.jobs.enqueue("transcode.reconcile", {}));
+        const reconciled = await drain();
+        expect(reconciled.filter(({ error }) => error !== undefined)).toEqual([]);
+
+        const resubmitted = harness.transcoder.submissions.slice(2);
+        expect(resubmitted).toHaveLength(2);
+        for (const [index, { request }] of resubmitted.entries()) {
+          expect(request).toEqual(harness.transcoder.requestOf(lost[index] ?? ""));
+        }
+        for (const key of await videoKeys()) {
+          expect((await detailsOf(harness, key)).video.status).toBe("Transcoding");
+        }
+        for (const jobId of lost) {
+          const job = await run(harness.encodeJobs.findById(jobId));
+          expect(Option.getOrThrow(job)).toMatchObject({ state: "Error" });
+          expect(Option.getOrThrow(job).errorMessage).toMatch(
+            /^the transcoder lost the job; resubmitted as /,
+          );
+        }
+        expect(harness.mailer.sentTo(owner.email)).toEqual([]);
+
+        for (const { jobId } of resubmitted) {
+          const outcome = harness.transcoder.complete(jobId);
+          await run(harness.jobs.enqueue("transcode.outcome", { jobId, outcome }, { singletonKey: jobId }));
+        }
+        const completion = await drain();
+        expect(completion.filter(({ error }) => error !== undefined)).toEqual([]);
+
+        for (const key of await videoKeys()) {
+          const details = await detailsOf(harness, key);
+          expect(details.video.status).toBe("Complete");
+          expect(details.files.map((file) => file.encoding).sort()).toEqual([
+            "HLS",
+            "desktop_mp4",
+            "original",
+          ]);
+        }
+        expect(
+          harness.mailer
+            .sentTo(owner.email)
+            .map((mail) => mail.subject)
+            .sort(),
+        ).toEqual([
+          'Video "Lecture 1.mp4" is ready in collection "18.06 Linear Algebra"',
+          'Video "Lecture 2.mov" is ready in collection "18.06 Linear Algebra"',
+        ]);
         expect(await run(harness.mailOutbox.listUnsent(10))).toEqual([]);
         expect(await harness.jobs.pending()).toEqual([]);
       }));

@@ -55,7 +55,9 @@ const joinKey = (prefix: string, name: string): string => `${prefix.replace(/\/+
  * `complete` (a realistic success built from the request, with the upstream output names) or
  * `fail`. When given a store, `complete` also writes the output objects — playlists, a segment
  * per variant, the MP4 and the thumbnail — so moves, deletes and playback can be exercised.
- * Test hooks: `submissions`, `requestOf`, `progress`, `complete`, `fail`, `failNext`.
+ * Test hooks: `submissions`, `requestOf`, `progress`, `complete`, `fail`, `failNext`, and
+ * `forget` / `restart` for a transcoder that loses its jobs (the local ffmpeg transcoder keeps
+ * them in memory): a forgotten job is `Unknown` to `describe`.
  */
 export class InMemoryTranscoder implements Transcoder {
   private readonly jobs = new Map<string, JobRecord>();
@@ -77,8 +79,10 @@ export class InMemoryTranscoder implements Transcoder {
     return [...this.submitted];
   }
 
+  /** The request a job was submitted with, forgotten jobs included. */
   requestOf(jobId: string): TranscodeRequest {
-    return this.job(jobId).request;
+    const submission = this.submitted.find((candidate) => candidate.jobId === jobId);
+    return submission?.request ?? this.job(jobId).request;
   }
 
   /** Makes the next `times` calls of `operation` fail before doing anything. */
@@ -92,6 +96,20 @@ export class InMemoryTranscoder implements Transcoder {
       reason: failure.reason ?? `scripted ${operation} failure`,
       remaining: failure.times ?? 1,
     });
+  }
+
+  /**
+   * Forgets one job, as a transcoder that lost it would: `describe` answers `Unknown` and the
+   * job can no longer be finished. It stays in `submissions`.
+   */
+  forget(jobId: string): void {
+    this.job(jobId);
+    this.jobs.delete(jobId);
+  }
+
+  /** Forgets every job, finished or not, as a transcoder that keeps its jobs in memory does when it restarts. */
+  restart(): void {
+    this.jobs.clear();
   }
 
   /** Moves a submitted job to MediaConvert's PROGRESSING state. */

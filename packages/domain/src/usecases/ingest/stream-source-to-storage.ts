@@ -1,11 +1,12 @@
-import { Duration, Effect, Either, Option, Random } from "effect";
+import { Duration, Effect, Either, Option, Random, Schema } from "effect";
 import type { VideoKey } from "../../model/keys.js";
+import { VideoKeySchema } from "../../model/keys.js";
 import type { Video, VideoStatus } from "../../model/video.js";
 import type { VideoFile } from "../../model/video-file.js";
 import { originalFileOf, transcodedFilesOf } from "../../model/video-file.js";
 import type { VideoEvent } from "../../policy/video-status.js";
 import { canTake } from "../../policy/video-status.js";
-import type { JobPayloads, QueueFailure } from "../../ports/job-queue.js";
+import type { QueueFailure } from "../../ports/job-queue.js";
 import type { LeaseFailure, LeaseHandle } from "../../ports/lease.js";
 import { LeaseLost } from "../../ports/lease.js";
 import type { ObjectInfo, PutOptions, SourceStreamFailed, StorageFailure } from "../../ports/object-store.js";
@@ -13,7 +14,9 @@ import type { PersistenceFailure } from "../../ports/persistence-errors.js";
 import { RecordNotFound } from "../../ports/persistence-errors.js";
 import type { OpenedSource, SourceRejected, SourceUnavailable } from "../../ports/video-source.js";
 import type { DomainPorts } from "../domain-ports.js";
+import type { InvalidInput } from "../errors.js";
 import type { DomainSettings } from "../settings.js";
+import { validateInput } from "../validate-input.js";
 import type { RecordedVideoEvent, VideoEventOptions } from "../video-lifecycle/record-video-event.js";
 import { RecordVideoEvent } from "../video-lifecycle/record-video-event.js";
 import { withHeartbeat } from "./heartbeat-stream.js";
@@ -46,7 +49,16 @@ export type IngestOutcome =
   /** The video is gone or no longer waits for its upload (reaped, deleted); nothing was done. */
   | { readonly _tag: "NothingToIngest"; readonly videoKey: VideoKey; readonly reason: string };
 
-export type StreamSourceToStorageError = PersistenceFailure | QueueFailure | LeaseFailure;
+export type StreamSourceToStorageError = InvalidInput | PersistenceFailure | QueueFailure | LeaseFailure;
+
+/**
+ * The `video.ingest` payload as the worker receives it. `attempt` is any number: the retry
+ * policy reads what it means (`priorRetries`).
+ */
+const StreamSourcePayload = Schema.Struct({
+  videoKey: VideoKeySchema,
+  attempt: Schema.optional(Schema.Number),
+});
 
 /** Why one attempt to store the source failed; the retry policy sorts these. */
 type AttemptFailure = SourceUnavailable | SourceRejected | StorageFailure | SourceStreamFailed;
@@ -113,10 +125,12 @@ export class StreamSourceToStorage {
     this.heartbeatMillis = Duration.toMillis(Duration.decode(settings.ingest.heartbeatInterval));
   }
 
-  run(payload: JobPayloads["video.ingest"]): Effect.Effect<IngestOutcome, StreamSourceToStorageError> {
+  /** The `video.ingest` job: decodes the payload, then ingests. */
+  run(payload: unknown): Effect.Effect<IngestOutcome, StreamSourceToStorageError> {
     const { videos, lease, ids } = this.ports;
-    const { videoKey } = payload;
     return Effect.gen(this, function* () {
+      const { videoKey, attempt } = yield* validateInput(StreamSourcePayload, payload);
+      yield* Effect.annotateCurrentSpan("videoKey", videoKey);
       const found = yield* videos.findByKey(videoKey);
       if (Option.isNone(found)) return nothingToIngest(videoKey, "the video no longer exists");
       if (!canTake(found.value.status, "IngestStarted")) return notWaiting(videoKey, found.value.status);
@@ -133,11 +147,8 @@ export class StreamSourceToStorage {
       const holding: Holding = { handle: acquired.right };
       // Released on every way out, interruption included; an expired or lost lease is no error.
       const release = Effect.ignore(Effect.suspend(() => lease.release(holding.handle)));
-      return yield* Effect.ensuring(
-        this.ingestUnderLease(videoKey, holding, priorRetries(payload.attempt)),
-        release,
-      );
-    }).pipe(Effect.withSpan("StreamSourceToStorage.run", { attributes: { videoKey } }));
+      return yield* Effect.ensuring(this.ingestUnderLease(videoKey, holding, priorRetries(attempt)), release);
+    }).pipe(Effect.withSpan("StreamSourceToStorage.run"));
   }
 
   private ingestUnderLease(

@@ -1,18 +1,19 @@
-import { Effect, Either, Schedule } from "effect";
-import type { EncodeJobPurpose } from "../../model/encode-job.js";
+import { Effect, Either, Schedule, Schema } from "effect";
+import type { EncodeJob, EncodeJobPurpose } from "../../model/encode-job.js";
 import type { VideoKey } from "../../model/keys.js";
-import { hexKey } from "../../model/keys.js";
+import { hexKey, VideoKeySchema } from "../../model/keys.js";
 import { retranscodeStagingPrefix } from "../../model/storage-keys.js";
-import type { VideoStatus } from "../../model/video.js";
+import type { Video, VideoStatus } from "../../model/video.js";
 import { originalFileOf } from "../../model/video-file.js";
 import { canTake } from "../../policy/video-status.js";
-import type { JobPayloads } from "../../ports/job-queue.js";
 import type { StorageFailure } from "../../ports/object-store.js";
 import type { PersistenceFailure, RecordNotFound, UniqueViolation } from "../../ports/persistence-errors.js";
 import type { TranscodeRequest, TranscoderFailure } from "../../ports/transcoder.js";
 import type { DomainPorts } from "../domain-ports.js";
+import type { InvalidInput } from "../errors.js";
 import { CollectionNotFound, VideoNotFound, orFail } from "../errors.js";
 import type { DomainSettings } from "../settings.js";
+import { validateInput } from "../validate-input.js";
 import type { RecordVideoEventError } from "../video-lifecycle/record-video-event.js";
 import { RecordVideoEvent } from "../video-lifecycle/record-video-event.js";
 import {
@@ -56,7 +57,20 @@ export type SubmitTranscodeResult =
       readonly orphanedJobId: string | null;
     };
 
+/** What the transcoder accepted: its job id and the request it runs. */
+export interface AcceptedTranscode {
+  readonly jobId: string;
+  readonly request: TranscodeRequest;
+}
+
+/** The `video.transcode` payload as the worker receives it. */
+const SubmitTranscodePayload = Schema.Struct({
+  videoKey: VideoKeySchema,
+  fromWatchBucket: Schema.optional(Schema.Boolean),
+});
+
 export type SubmitTranscodeError =
+  | InvalidInput
   | VideoNotFound
   | CollectionNotFound
   | RecordVideoEventError
@@ -126,9 +140,20 @@ export class SubmitTranscode {
     this.retrySchedule = options.retrySchedule ?? SUBMIT_RETRY_SCHEDULE;
   }
 
-  run(payload: JobPayloads["video.transcode"]): Effect.Effect<SubmitTranscodeResult, SubmitTranscodeError> {
-    const { videos, collections, videoFiles, videoThumbnails, encodeJobs, unitOfWork, clock } = this.ports;
-    const { videoKey } = payload;
+  /** The `video.transcode` job: decodes the payload, then submits. */
+  run(payload: unknown): Effect.Effect<SubmitTranscodeResult, SubmitTranscodeError> {
+    return Effect.gen(this, function* () {
+      const { videoKey, fromWatchBucket } = yield* validateInput(SubmitTranscodePayload, payload);
+      yield* Effect.annotateCurrentSpan("videoKey", videoKey);
+      return yield* this.submit(videoKey, fromWatchBucket ?? false);
+    }).pipe(Effect.withSpan("SubmitTranscode.run"));
+  }
+
+  private submit(
+    videoKey: VideoKey,
+    fromWatchBucket: boolean,
+  ): Effect.Effect<SubmitTranscodeResult, Exclude<SubmitTranscodeError, InvalidInput>> {
+    const { videos, encodeJobs, unitOfWork, clock } = this.ports;
     return Effect.gen(this, function* () {
       const video = yield* videos
         .findByKey(videoKey)
@@ -138,46 +163,7 @@ export class SubmitTranscode {
       if (!canTake(video.status, submittedEvent)) {
         return { _tag: "NotAwaitingTranscode", videoKey, status: video.status } as const;
       }
-      const collection = yield* collections
-        .findByKey(video.collectionKey)
-        .pipe(orFail(() => new CollectionNotFound({ key: video.collectionKey })));
-      const original = originalFileOf(yield* videoFiles.listForVideo(videoKey));
-      const thumbnails = purpose === "retranscode" ? yield* videoThumbnails.listForVideo(videoKey) : [];
-
-      const attempt = Effect.gen(this, function* () {
-        if (original === undefined) {
-          return yield* Effect.fail<SubmissionProblem>({
-            transient: false,
-            reason: "the video has no original file",
-          });
-        }
-        const location = { bucket: original.bucketName, key: original.s3ObjectKey };
-        const stored = yield* this.ports.objectStore.head(location).pipe(
-          Effect.mapError(fromStorage),
-          orFail((): SubmissionProblem => ({
-            transient: false,
-            reason: `the original file ${location.bucket}/${location.key} is missing`,
-          })),
-        );
-        const request = transcodeRequestFor({
-          video,
-          collection,
-          original: location,
-          fromWatchBucket: payload.fromWatchBucket ?? false,
-          retranscodeThumbnail: retranscodeNeedsThumbnail({
-            originalWrittenAt: stored.lastModified,
-            thumbnailsWrittenAt: thumbnails.map((thumbnail) => thumbnail.updatedAt),
-          }),
-          buckets: this.settings.buckets,
-        });
-        if (purpose === "retranscode") yield* this.clearStaging(request);
-        const { jobId } = yield* Effect.mapError(this.ports.transcoder.submit(request), fromTranscoder);
-        return { jobId, request };
-      });
-
-      const submitted = yield* Effect.either(
-        Effect.retry(attempt, { schedule: this.retrySchedule, while: (problem) => problem.transient }),
-      );
+      const submitted = yield* this.submitToTranscoder({ video, purpose, fromWatchBucket });
 
       if (Either.isLeft(submitted)) {
         const problem = submitted.left;
@@ -198,18 +184,9 @@ export class SubmitTranscode {
       const { jobId, request } = submitted.right;
       const record = Effect.gen(this, function* () {
         yield* this.recordEvent.run(videoKey, submittedEvent);
-        const at = clock.now();
-        yield* encodeJobs.insert({
-          id: jobId,
-          videoKey,
-          purpose,
-          state: "Submitted",
-          errorCode: null,
-          errorMessage: null,
-          message: request,
-          createdAt: at,
-          lastModified: at,
-        });
+        yield* encodeJobs.insert(
+          submittedEncodeJob({ jobId, videoKey, purpose, message: request, at: clock.now() }),
+        );
         return { _tag: "Submitted", videoKey, jobId, purpose, request } as const;
       });
       return yield* unitOfWork.transaction(record).pipe(
@@ -218,7 +195,71 @@ export class SubmitTranscode {
           StatusConflict: () => Effect.succeed(superseded(videoKey, jobId)),
         }),
       );
-    }).pipe(Effect.withSpan("SubmitTranscode.run", { attributes: { videoKey } }));
+    });
+  }
+
+  /**
+   * Has the transcoder accept a job of `purpose` for `video`, and records nothing: builds the
+   * request from the video as it is now (its key space, the original upload, for a retranscode
+   * the thumbnail rule) and, for a retranscode, empties the staging folders first. Transient
+   * failures are retried with the retry schedule; what is left of a failure is the `Left`
+   * (`SubmissionProblem`), so the caller records it as its situation requires. Serves the
+   * `video.transcode` job and the resubmission of a job the transcoder lost
+   * (`ReconcileTranscodes`), so both lay out their outputs the same way.
+   */
+  submitToTranscoder(target: {
+    readonly video: Video;
+    readonly purpose: EncodeJobPurpose;
+    readonly fromWatchBucket: boolean;
+  }): Effect.Effect<
+    Either.Either<AcceptedTranscode, SubmissionProblem>,
+    CollectionNotFound | PersistenceFailure
+  > {
+    const { collections, videoFiles, videoThumbnails } = this.ports;
+    const { video, purpose, fromWatchBucket } = target;
+    return Effect.gen(this, function* () {
+      const collection = yield* collections
+        .findByKey(video.collectionKey)
+        .pipe(orFail(() => new CollectionNotFound({ key: video.collectionKey })));
+      const original = originalFileOf(yield* videoFiles.listForVideo(video.key));
+      const thumbnails = purpose === "retranscode" ? yield* videoThumbnails.listForVideo(video.key) : [];
+
+      const attempt = Effect.gen(this, function* () {
+        if (original === undefined) {
+          return yield* Effect.fail<SubmissionProblem>({
+            transient: false,
+            reason: "the video has no original file",
+          });
+        }
+        const location = { bucket: original.bucketName, key: original.s3ObjectKey };
+        const stored = yield* this.ports.objectStore.head(location).pipe(
+          Effect.mapError(fromStorage),
+          orFail((): SubmissionProblem => ({
+            transient: false,
+            reason: `the original file ${location.bucket}/${location.key} is missing`,
+          })),
+        );
+        const request = transcodeRequestFor({
+          video,
+          collection,
+          original: location,
+          fromWatchBucket,
+          retranscodeThumbnail: retranscodeNeedsThumbnail({
+            originalWrittenAt: stored.lastModified,
+            thumbnailsWrittenAt: thumbnails.map((thumbnail) => thumbnail.updatedAt),
+          }),
+          buckets: this.settings.buckets,
+          purpose,
+        });
+        if (purpose === "retranscode") yield* this.clearStaging(request);
+        const { jobId } = yield* Effect.mapError(this.ports.transcoder.submit(request), fromTranscoder);
+        return { jobId, request };
+      });
+
+      return yield* Effect.either(
+        Effect.retry(attempt, { schedule: this.retrySchedule, while: (problem) => problem.transient }),
+      );
+    });
   }
 
   /**
@@ -242,6 +283,26 @@ export class SubmitTranscode {
     return Effect.mapError(clear, fromStorage);
   }
 }
+
+/** The encode job row of a job the transcoder just accepted. */
+export const submittedEncodeJob = (job: {
+  readonly jobId: string;
+  readonly videoKey: VideoKey;
+  readonly purpose: EncodeJobPurpose;
+  /** The request it was submitted with (and, for a resubmission, what it replaces). */
+  readonly message: unknown;
+  readonly at: Date;
+}): EncodeJob => ({
+  id: job.jobId,
+  videoKey: job.videoKey,
+  purpose: job.purpose,
+  state: "Submitted",
+  errorCode: null,
+  errorMessage: null,
+  message: job.message,
+  createdAt: job.at,
+  lastModified: job.at,
+});
 
 const superseded = (videoKey: VideoKey, orphanedJobId: string | null): SubmitTranscodeResult => ({
   _tag: "Superseded",

@@ -71,6 +71,12 @@ export interface TranscodeRequestInput {
   /** Only read for a retranscode: see `retranscodeNeedsThumbnail`. */
   readonly retranscodeThumbnail: boolean;
   readonly buckets: Pick<DomainSettings["buckets"], "transcode" | "thumbnail">;
+  /**
+   * What the job is for; by default what the video's status calls for (`transcodePurposeFor`).
+   * A resubmission names the purpose of the job it replaces: its video already waits in
+   * `Transcoding` or `Retranscoding`.
+   */
+  readonly purpose?: EncodeJobPurpose;
 }
 
 /**
@@ -83,7 +89,7 @@ export const transcodeRequestFor = (input: TranscodeRequestInput): TranscodeRequ
   const { video, buckets } = input;
   const hex = hexKey(video.key);
   const space = mediaKeySpaceOf(video, input.collection);
-  const purpose = transcodePurposeFor(video);
+  const purpose = input.purpose ?? transcodePurposeFor(video);
   const retranscode = purpose === "retranscode";
   return {
     videoKey: video.key,

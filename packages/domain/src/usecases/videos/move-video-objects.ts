@@ -1,6 +1,6 @@
-import { Chunk, Duration, Effect, Option, Stream } from "effect";
+import { Chunk, Duration, Effect, Option, Schema, Stream } from "effect";
 import type { HexKey, VideoKey } from "../../model/keys.js";
-import { hexKey } from "../../model/keys.js";
+import { hexKey, VideoKeySchema } from "../../model/keys.js";
 import type { KeySpace } from "../../model/storage-keys.js";
 import { keyInSpace, subtitlePrefix, thumbnailPrefix, transcodePrefix } from "../../model/storage-keys.js";
 import { Encoding } from "../../model/video-file.js";
@@ -11,13 +11,18 @@ import { objectsUnder } from "../../ports/object-store.js";
 import type { PersistenceFailure, RecordNotFound, UniqueViolation } from "../../ports/persistence-errors.js";
 import { enqueueCdnInvalidation } from "../cdn/cdn-invalidation-jobs.js";
 import type { DomainPorts } from "../domain-ports.js";
+import type { InvalidInput } from "../errors.js";
 import type { DomainSettings } from "../settings.js";
+import { validateInput } from "../validate-input.js";
 import { storedMediaKeySpace } from "./stored-media-key-space.js";
 
 /** How long one move may run between lease renewals (a renewal follows every listed page). */
 export const VISIBILITY_MOVE_LEASE_TTL: Duration.DurationInput = "10 minutes";
 /** When a move finds another move of the same video running, it tries again this much later. */
 export const VISIBILITY_MOVE_RETRY_DELAY: Duration.DurationInput = "1 minute";
+
+/** The `video.visibility` payload as the worker receives it. */
+const VisibilityMovePayload = Schema.Struct({ videoKey: VideoKeySchema });
 
 export const visibilityMoveLeaseName = (videoKey: VideoKey): string => `video-visibility:${videoKey}`;
 
@@ -132,6 +137,13 @@ export class MoveVideoObjects {
     >,
     private readonly settings: Pick<DomainSettings, "buckets">,
   ) {}
+
+  /** The `video.visibility` job: decodes the payload, then moves. */
+  runJob(payload: unknown): Effect.Effect<VisibilityMoveResult, InvalidInput | MoveVideoObjectsError> {
+    return Effect.flatMap(validateInput(VisibilityMovePayload, payload), ({ videoKey }) =>
+      this.run(videoKey),
+    );
+  }
 
   run(videoKey: VideoKey): Effect.Effect<VisibilityMoveResult, MoveVideoObjectsError> {
     const { videos, jobs, lease, clock, ids } = this.ports;
