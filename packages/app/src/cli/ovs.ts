@@ -58,6 +58,45 @@ program
     process.stdout.write(`${describeConfig(configOrExit())}\n`);
   });
 
+const collect = (value: string, previous: ReadonlyArray<string> = []) => [...previous, value];
+
+program
+  .command("user")
+  .description("the local profile's dev accounts (in $OVS_DATA_DIR/users.json)")
+  .command("add")
+  .description("add a dev account, or change one (its groups are replaced when --group is given)")
+  .argument("<email>", "the account's email, which is also its sign-in name")
+  .option("--password <password>", "required for a new account")
+  .option("--group <group>", "a group the account is in (repeatable)", collect)
+  .option("--staff", "staff: may create collections and set the operator flags")
+  .option("--superuser", "superuser: sees and administers everything")
+  .action(
+    async (
+      email: string,
+      flags: { password?: string; group?: ReadonlyArray<string>; staff?: boolean; superuser?: boolean },
+    ) => {
+      const { addDevUser, DevUserInputError, DevUsersFileError } = await import("@ovs/adapters-local");
+      const { localPaths } = await import("../composition/local-profile.js");
+      const { users } = localPaths(process.env["OVS_DATA_DIR"] ?? ".ovs");
+      try {
+        const saved = await addDevUser(users, {
+          email,
+          password: flags.password,
+          groups: flags.group,
+          staff: flags.staff,
+          superuser: flags.superuser,
+        });
+        process.stdout.write(`ovs: saved ${saved.user.email} in ${users}\n`);
+      } catch (error) {
+        if (error instanceof DevUserInputError || error instanceof DevUsersFileError) {
+          process.stderr.write(`ovs: user add: ${error.message}\n`);
+          process.exit(1);
+        }
+        throw error;
+      }
+    },
+  );
+
 registerDataCommands(program);
 
 await program.parseAsync(process.argv);

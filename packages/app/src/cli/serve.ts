@@ -6,6 +6,8 @@ import { operationsRoutes } from "../observability/operations-routes.js";
 import type { ServicePhase } from "../observability/operations-routes.js";
 import { requestObserver } from "../observability/request-observer.js";
 import { eventLoggerOf, makeServiceLogger } from "../observability/service-logger.js";
+import { devMailRoutes } from "../dev/dev-mail-routes.js";
+import { localBanner } from "./local-banner.js";
 import { writeOperatorTokenOnce } from "./operator-token.js";
 
 export type Role = "web" | "worker" | "all";
@@ -24,7 +26,7 @@ export const serve = async (config: AppConfig, role: Role): Promise<void> => {
   const pino = makeServiceLogger(config.logLevel);
   const logger = eventLoggerOf(pino);
   let phase: ServicePhase = "starting";
-  const ovs = await createOvs({ config, logger });
+  const ovs = await createOvs({ config, logger, serveLocalCdn: role !== "worker" });
   const tokenFile = await writeOperatorTokenOnce(ovs, config.dataDir, { replace: config.profile === "test" });
   if (tokenFile !== null) logger.info(`wrote an API token for the CLI to ${tokenFile}`, { tokenFile });
 
@@ -44,6 +46,12 @@ export const serve = async (config: AppConfig, role: Role): Promise<void> => {
   });
   app.use(operations.routes());
   if (role !== "worker") {
+    if (ovs.local !== null) {
+      // The dev issuer reads its own form bodies and sets its own cookies: before the router.
+      app.use(ovs.local.issuer.middleware);
+      const mail = devMailRoutes(ovs.local.mailbox);
+      app.use(mail.routes());
+    }
     app.use(ovs.router.routes());
     app.use(ovs.router.allowedMethods());
   }
@@ -51,6 +59,7 @@ export const serve = async (config: AppConfig, role: Role): Promise<void> => {
   await new Promise((resolve) => server.once("listening", resolve));
   if (role !== "web") await ovs.workers.start();
   phase = "serving";
+  if (ovs.local !== null) process.stdout.write(localBanner(config, ovs.local));
   logger.info(
     role === "worker"
       ? `working every queue (profile ${config.profile}); health and metrics on port ${config.port}`

@@ -1,6 +1,15 @@
-import { Cause, Effect, Exit, Option } from "effect";
+import { Cause, Effect, Exit, Option, Redacted } from "effect";
 import type Router from "@koa/router";
+import { join } from "node:path";
 import { SnsMessageVerifier } from "@ovs/adapters-aws";
+import {
+  DevUsersGroupDirectory,
+  cloudFrontRouting,
+  ensureDevUsersFile,
+  makeDevOidcIssuer,
+  startLocalCdn,
+} from "@ovs/adapters-local";
+import type { DevOidcIssuer, EnsuredDevUsersFile, FileMailbox } from "@ovs/adapters-local";
 import { KeycloakSignIn, makeKeycloakSignInSettings } from "@ovs/adapters-http";
 import { installSchedules, shutDown, startWorkers } from "@ovs/adapters-postgres";
 import type { Database, FailedJob, QueueLogger } from "@ovs/adapters-postgres";
@@ -21,6 +30,8 @@ import type { Operations } from "../observability/operations.js";
 import { makeServiceMetrics } from "../observability/service-metrics.js";
 import type { ServiceMetrics } from "../observability/service-metrics.js";
 import { openTestProfile } from "./test-profile.js";
+import { localPaths, openLocalProfile } from "./local-profile.js";
+import type { LocalConfig, LocalProfileParts } from "./local-profile.js";
 import { makeUseCases } from "./use-cases.js";
 import type { UseCases } from "./use-cases.js";
 
@@ -37,6 +48,8 @@ export interface CreateOvsOptions {
    * e.g. a verifier that fetches a test certificate.
    */
   readonly transcodeWebhook?: TranscodeWebhook;
+  /** Whether this process serves the `local` profile's CDN (not in a `--role worker` process); true by default. */
+  readonly serveLocalCdn?: boolean;
   /**
    * The database the `test` profile keeps its records and jobs in, instead of the harness (it is
    * migrated already, e.g. by `openPgliteDatabase`); `stop` closes it.
@@ -63,6 +76,8 @@ export interface Ovs {
    * PGlite persistence its repositories and queue are not the service's: use `ports`.
    */
   readonly harness: InMemoryHarness | null;
+  /** The `local` profile's CDN, sign-in issuer and mailbox; null in other profiles. */
+  readonly local: LocalServices | null;
   /** Readiness of the database and the job queue, and the figures operators watch. */
   readonly operations: Operations;
   /** The service's Prometheus metrics: requests (fed by `requestObserver`), jobs, and gauges. */
@@ -71,22 +86,89 @@ export interface Ovs {
   stop(): Promise<void>;
 }
 
+/** Starts the local CDN (unless another process serves it) and makes the embedded sign-in issuer. */
+const startLocalServices = async (
+  config: LocalConfig,
+  parts: LocalProfileParts & { readonly devUsers: EnsuredDevUsersFile },
+  serveCdn: boolean,
+): Promise<LocalServices & { close(): Promise<void> }> => {
+  const { buckets } = config.domain;
+  const cdn = serveCdn
+    ? await startLocalCdn({
+        store: parts.store,
+        routing: cloudFrontRouting(buckets),
+        trustedKeys: { [parts.signingKey.keyPairId]: parts.signingKey.publicKeyPem },
+        corsOrigins: [new URL(config.baseUrl).origin],
+        port: config.local.cdnPort,
+      })
+    : null;
+  const issuer = await makeDevOidcIssuer({
+    issuerUrl: `${config.baseUrl}/dev/oidc`,
+    usersFile: parts.paths.users,
+    clients: [
+      {
+        client_id: LOCAL_CLIENT_ID,
+        client_name: "OVS",
+        redirect_uris: [`${config.baseUrl}/auth/complete/keycloak/`],
+        post_logout_redirect_uris: [`${config.baseUrl}/`],
+      },
+    ],
+    cookieKeys: [Redacted.value(config.secretKey)],
+    jwksFile: join(parts.paths.root, "dev-oidc-jwks.json"),
+  });
+  return {
+    cdnUrl: cdn?.url ?? null,
+    issuer,
+    mailbox: parts.mailbox,
+    dataDir: parts.paths.root,
+    devUsers: parts.devUsers,
+    close: async () => {
+      await cdn?.close();
+    },
+  };
+};
+
 const stderrLogger: QueueLogger = { error: (message) => process.stderr.write(`${message}\n`) };
+
+type ProfileOpened = OpenedProfile & {
+  readonly harness: InMemoryHarness | null;
+  readonly local: (LocalProfileParts & { readonly devUsers: EnsuredDevUsersFile }) | null;
+};
 
 const openProfile = async (
   config: AppConfig,
   logger: QueueLogger,
   testDatabase: Database | undefined,
-): Promise<OpenedProfile & { harness: InMemoryHarness | null }> => {
+): Promise<ProfileOpened> => {
   switch (config.profile) {
     case "aws":
-      return { ...(await openAwsProfile(config, logger)), harness: null };
+      return { ...(await openAwsProfile(config, logger)), harness: null, local: null };
     case "test":
-      return openTestProfile(testDatabase, logger, config.secretKey);
-    case "local":
-      throw new Error("the local profile is not composed yet: set OVS_PROFILE=aws (or test)");
+      return { ...(await openTestProfile(testDatabase, logger, config.secretKey)), local: null };
+    case "local": {
+      // The dev users file is the sign-in issuer's accounts and the group directory at once.
+      const { users } = localPaths(config.dataDir);
+      const devUsers = await ensureDevUsersFile(users);
+      const opened = await openLocalProfile(config, logger, new DevUsersGroupDirectory(users));
+      return { ...opened, harness: null, local: { ...opened.parts, devUsers } };
+    }
   }
 };
+
+/** The OIDC client the local profile's app is at its own embedded issuer. */
+const LOCAL_CLIENT_ID = "ovs-local";
+
+/** What only the `local` profile has: its CDN, its sign-in issuer, its mailbox, and where it all lives. */
+export interface LocalServices {
+  /** The CDN's origin (`http://127.0.0.1:<OVS_CDN_PORT>`); null when this process serves none (`--role worker`). */
+  readonly cdnUrl: string | null;
+  /** Koa middleware answering `/dev/oidc/…`; mount it before the router (it reads its own bodies). */
+  readonly issuer: DevOidcIssuer;
+  readonly mailbox: FileMailbox;
+  readonly dataDir: string;
+  /** The dev accounts made on this start (with their passwords), or none when the users file existed. */
+  readonly devUsers: EnsuredDevUsersFile;
+}
 
 /** How long a bearer's groups, read from the directory, are reused. */
 const BEARER_GROUPS_TTL_MS = 60_000;
@@ -207,11 +289,26 @@ export const createOvs = async (options: CreateOvsOptions): Promise<Ovs> => {
   const opened = await openProfile(config, logger, options.testDatabase);
   const ports = resolveDomainPorts(opened.container);
   const useCases = makeUseCases(ports, config.domain);
+  const localServices =
+    opened.local === null || config.profile !== "local"
+      ? null
+      : await startLocalServices(config, opened.local, options.serveLocalCdn ?? true);
   const signIn =
     options.signIn ??
     (config.profile === "aws"
       ? new KeycloakSignIn(makeKeycloakSignInSettings(config.aws.keycloakSignIn))
-      : undefined);
+      : localServices === null
+        ? undefined
+        : new KeycloakSignIn(
+            makeKeycloakSignInSettings({
+              issuerUrl: localServices.issuer.issuer,
+              clientId: LOCAL_CLIENT_ID,
+              clientAuthentication: "none",
+              redirectUri: `${config.baseUrl}/auth/complete/keycloak/`,
+              postLogoutRedirectUri: `${config.baseUrl}/`,
+              allowInsecureRequests: true,
+            }),
+          ));
   const { boss, database } = opened;
   const failedInHarness: Array<FailedJob> = [];
   const operations =
@@ -256,7 +353,8 @@ export const createOvs = async (options: CreateOvsOptions): Promise<Ovs> => {
             running ??= await startWorkers(boss, makeJobHandlers(ports, config.domain), {
               logger,
               perQueue: perQueueConcurrency(config),
-              onJobEnd: (ended) => metrics.observeJob({ queue: ended.queue, outcome: ended.end }, ended.seconds),
+              onJobEnd: (ended) =>
+                metrics.observeJob({ queue: ended.queue, outcome: ended.end }, ended.seconds),
             });
           },
           stop: async () => {
@@ -271,10 +369,12 @@ export const createOvs = async (options: CreateOvsOptions): Promise<Ovs> => {
     ports,
     workers,
     harness: opened.harness,
+    local: localServices,
     operations,
     metrics,
     stop: async () => {
       await workers.stop();
+      await localServices?.close();
       await opened.close();
       if (database !== null && boss !== null) await shutDown(database, boss);
     },
