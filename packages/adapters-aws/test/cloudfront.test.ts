@@ -174,6 +174,31 @@ describe("CloudFront signed access", () => {
     expect(urls.statistics).toEqual({ signaturesMade: 3, cacheHits: 99 });
   });
 
+  it("keeps at most the configured number of grants, forgetting the oldest first", async () => {
+    const clock = new InMemoryClock(new Date("2026-03-02T10:00:00Z"));
+    const urls = urlsWith(clock, { maxCachedGrants: 2 });
+    const [first, second, third] = [hexKey(aVideoKey()), hexKey(aVideoKey()), hexKey(aVideoKey())];
+
+    const firstGrant = await run(urls.signedAccess(first));
+    await run(urls.signedAccess(second));
+    await run(urls.signedAccess(third));
+    expect(urls.statistics).toEqual({ signaturesMade: 3, cacheHits: 0 });
+
+    // The second and third are still cached; the first was dropped for the third, so it is signed
+    // again, to the same policy (same window) and a signature that still verifies.
+    await run(urls.signedAccess(second));
+    await run(urls.signedAccess(third));
+    expect(urls.statistics).toEqual({ signaturesMade: 3, cacheHits: 2 });
+    const again = await run(urls.signedAccess(first));
+    expect(urls.statistics).toEqual({ signaturesMade: 4, cacheHits: 2 });
+    expect(again).not.toBe(firstGrant);
+    expect(again.expiresAt).toEqual(firstGrant.expiresAt);
+    expect(again.queryParameters["Policy"]).toBe(firstGrant.queryParameters["Policy"]);
+    expect(
+      cloudFrontAccepts(signedUrlOf(urls, hlsPlaylistKey(first, "restricted"), again), clock.now()),
+    ).toBe(true);
+  });
+
   it("hands every replica the same grant within a window", async () => {
     const video = hexKey(aVideoKey());
     const one = urlsWith(new InMemoryClock(new Date("2026-03-02T10:05:00Z")));

@@ -66,7 +66,8 @@ export const makePrincipalMiddleware = (
     ctx.state.principal = anonymous;
     ctx.state.authenticatedBy = "none";
 
-    if (QUERY_TOKEN_PARAMETERS.some((name) => ctx.query[name] !== undefined)) {
+    // Most requests have no query string: nothing to parse then.
+    if (ctx.querystring !== "" && QUERY_TOKEN_PARAMETERS.some((name) => ctx.query[name] !== undefined)) {
       ctx.status = 400;
       ctx.body = { detail: TOKEN_IN_QUERY_DETAIL };
       return;

@@ -43,7 +43,7 @@ describe("GET /api/v0/jobs/failed/", () => {
       queue: "video.transcode",
       payload: { videoKey: "not-a-key" },
       end: "not_retried",
-      failure: { tag: "VideoNotFound" },
+      failure: { tag: "InvalidInput" },
       attempts: 1,
     });
     expect((await failedJobs("", strangerToken)).status).toBe(403);

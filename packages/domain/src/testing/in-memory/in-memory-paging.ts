@@ -49,9 +49,10 @@ export const paginate = <T extends Sortable>(
   ordering: ListOrdering,
   request: PageRequest,
 ): Either.Either<Page<T>, InvalidCursor> => {
-  const sorted = [...rows].sort((a, b) =>
-    compareSortKeys(ordering, sortKeyOf(ordering, a), sortKeyOf(ordering, b)),
-  );
+  // Each row's sort key is computed once, not once per comparison.
+  const keyed = rows
+    .map((row) => ({ row, sortKey: sortKeyOf(ordering, row) }))
+    .sort((a, b) => compareSortKeys(ordering, a.sortKey, b.sortKey));
   const size = clampSize(request.size);
   const start: Either.Either<number, InvalidCursor> =
     request._tag === "PageNumber"
@@ -60,18 +61,16 @@ export const paginate = <T extends Sortable>(
         ? Either.right(0)
         : Either.map(decodeSortPosition(ordering, request.cursor), (position) => {
             const after = sortKeyAt(position);
-            const index = sorted.findIndex(
-              (row) => compareSortKeys(ordering, sortKeyOf(ordering, row), after) > 0,
-            );
-            return index === -1 ? sorted.length : index;
+            const index = keyed.findIndex(({ sortKey }) => compareSortKeys(ordering, sortKey, after) > 0);
+            return index === -1 ? keyed.length : index;
           });
   return Either.map(start, (first) => {
-    const items = sorted.slice(first, first + size);
+    const items = keyed.slice(first, first + size).map(({ row }) => row);
     const last = items.at(-1);
-    const more = first + size < sorted.length;
+    const more = first + size < keyed.length;
     return {
       items,
-      total: sorted.length,
+      total: keyed.length,
       nextCursor: more && last !== undefined ? encodeSortPosition(ordering, last) : null,
     };
   });

@@ -1,6 +1,7 @@
 import { Effect, Option } from "effect";
 import { describe, expect, it } from "vitest";
-import { after, encodeCursor } from "../../ports/pagination.js";
+import type { Video } from "../../model/video.js";
+import { after, encodeCursor, pageNumber } from "../../ports/pagination.js";
 import { BUILDER_EPOCH, aCollection, aVideo, anEncodeJob } from "../builders.js";
 import { describeRepositoryContracts } from "../../contracts/repository-contracts.js";
 import type { MakeRepositories } from "../../contracts/repository-contract-subject.js";
@@ -48,6 +49,64 @@ describe("in-memory repositories", () => {
     expect(Option.getOrThrow(await Effect.runPromise(repositories.videos.findByKey(video.key)))).toEqual(
       video,
     );
+  });
+
+  it("loads each video's own files and thumbnails in order, as detail and as a page, and hands out copies", async () => {
+    const { repositories, collection } = await setUp();
+    const run = Effect.runPromise;
+    const [first, second] = [
+      await run(repositories.videos.insert(aVideo().inCollection(collection).public().build())),
+      await run(repositories.videos.insert(aVideo().inCollection(collection).public().build())),
+    ];
+    // Rows of the two videos interleaved in the tables, thumbnails out of creation order.
+    const file = (video: Video, name: string) =>
+      run(
+        repositories.videoFiles.insert(
+          { videoKey: video.key, s3ObjectKey: `${video.key}/${name}`, bucketName: "b", encoding: name },
+          BUILDER_EPOCH,
+        ),
+      );
+    const thumbnail = (video: Video, name: string, at: Date) =>
+      run(
+        repositories.videoThumbnails.upsertByKey(
+          {
+            videoKey: video.key,
+            s3ObjectKey: `${video.key}/${name}`,
+            bucketName: "b",
+            maxWidth: 1,
+            maxHeight: 1,
+          },
+          at,
+        ),
+      );
+    const firstHls = await file(first, "HLS");
+    const secondHls = await file(second, "HLS");
+    const firstMp4 = await file(first, "desktop_mp4");
+    const older = await thumbnail(first, "older.jpg", BUILDER_EPOCH);
+    await thumbnail(second, "other.jpg", new Date(BUILDER_EPOCH.getTime() + 5000));
+    const newer = await thumbnail(first, "newer.jpg", new Date(BUILDER_EPOCH.getTime() + 1000));
+
+    const detail = Option.getOrThrow(await run(repositories.videos.findDetailsByKey(first.key)));
+    const page = await run(
+      repositories.videos.listDetails(
+        { visibility: { _tag: "Everything" }, ordering: "created_at" },
+        pageNumber(1, 10),
+      ),
+    );
+
+    expect(detail.files).toEqual([firstHls, firstMp4]);
+    expect(detail.thumbnails).toEqual([newer, older]);
+    expect(page.items.map((details) => details.video.key)).toEqual([first.key, second.key]);
+    expect(page.items[0]).toEqual(detail);
+    expect(page.items[1]?.files).toEqual([secondHls]);
+    expect(page.items.every((details) => Object.isFrozen(details.collection))).toBe(true);
+
+    // What a reader changes stays with that reader.
+    page.items[0]?.collection.createdAt.setTime(0);
+    detail.files[0]?.createdAt.setTime(0);
+    const reread = Option.getOrThrow(await run(repositories.videos.findDetailsByKey(first.key)));
+    expect(reread.collection).toEqual(collection);
+    expect(reread.files).toEqual([firstHls, firstMp4]);
   });
 
   it("keeps a row as written when the caller later changes the object it wrote", async () => {

@@ -10,18 +10,23 @@ import type { Tables } from "./in-memory-database.js";
  * got without touching the store, as with rows decoded from a real database.
  */
 
-const copyField = (value: unknown): unknown => {
-  // Date objects stay mutable even when frozen (setTime), so each reader gets its own.
-  if (value instanceof Date) return new Date(value.getTime());
-  if (Array.isArray(value)) return Object.freeze([...(value as ReadonlyArray<unknown>)]);
-  return value;
+/**
+ * A frozen copy of a flat row: dates copied, arrays copied and frozen, other values shared.
+ *
+ * Lists copy thousands of rows per read, so this is written for speed: the spread copies the own
+ * enumerable fields in one step and keeps the row's shape (an object rebuilt from its entries
+ * does not, and is slower to build and to read), then only dates and arrays are replaced.
+ */
+export const copyRow = <T extends object>(row: T): T => {
+  const copy: Record<string, unknown> = { ...(row as Record<string, unknown>) };
+  for (const field of Object.keys(copy)) {
+    const value = copy[field];
+    // Date objects stay mutable even when frozen (setTime), so each reader gets its own.
+    if (value instanceof Date) copy[field] = new Date(value.getTime());
+    else if (Array.isArray(value)) copy[field] = Object.freeze([...(value as ReadonlyArray<unknown>)]);
+  }
+  return Object.freeze(copy) as T;
 };
-
-/** A frozen copy of a flat row: dates copied, arrays copied and frozen, other values shared. */
-export const copyRow = <T extends object>(row: T): T =>
-  Object.freeze(
-    Object.fromEntries(Object.entries(row).map(([field, value]) => [field, copyField(value)])),
-  ) as T;
 
 /**
  * What a JSON column would give back: a deep copy without functions, undefined members or

@@ -15,6 +15,7 @@ import type {
 import { StatusConflict } from "../../ports/video-repository.js";
 import type { InMemoryDatabase, Tables } from "./in-memory-database.js";
 import { paginate } from "./in-memory-paging.js";
+import type { Sortable } from "./in-memory-paging.js";
 import {
   byId,
   cascadeDeleteVideo,
@@ -69,12 +70,22 @@ const matches = (query: VideoListQuery, { video, collection }: VideoRow): boolea
   return true;
 };
 
+const newestFirst = (a: VideoThumbnail, b: VideoThumbnail): number =>
+  b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id;
+
+/**
+ * The rows of a file, thumbnail or subtitle table that belong to the wanted videos, grouped by
+ * video, each group in the order given. One pass over the table; rows of other videos are skipped
+ * without being grouped or sorted.
+ */
 const groupByVideo = <T extends { readonly videoKey: string }>(
-  rows: Iterable<T>,
+  table: ReadonlyMap<number, T>,
+  wanted: ReadonlySet<string>,
   order: (a: T, b: T) => number,
 ): ReadonlyMap<string, ReadonlyArray<T>> => {
   const groups = new Map<string, Array<T>>();
-  for (const row of rows) {
+  for (const row of table.values()) {
+    if (!wanted.has(row.videoKey)) continue;
     const group = groups.get(row.videoKey);
     if (group === undefined) groups.set(row.videoKey, [row]);
     else group.push(row);
@@ -83,25 +94,39 @@ const groupByVideo = <T extends { readonly videoKey: string }>(
   return groups;
 };
 
-const newestFirst = (a: VideoThumbnail, b: VideoThumbnail): number =>
-  b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id;
+const NO_ROWS: ReadonlyArray<never> = [];
 
-/** Loads the files, thumbnails, subtitles and YouTube rows of many videos in one pass per table. */
-const detailsLoader = (tables: Tables): ((row: VideoRow) => VideoDetails) => {
-  const files = groupByVideo<VideoFile>(tables.videoFiles.values(), byId);
-  const thumbnails = groupByVideo<VideoThumbnail>(tables.videoThumbnails.values(), newestFirst);
-  const subtitles = groupByVideo<VideoSubtitle>(tables.videoSubtitles.values(), byId);
-  return ({ video, collection }) => {
+/**
+ * Loads the files, thumbnails, subtitles and YouTube rows of the given videos (one, or a page of
+ * a list) in one pass per table.
+ */
+const loadDetails = (tables: Tables, rows: ReadonlyArray<VideoRow>): Array<VideoDetails> => {
+  const wanted = new Set(rows.map(({ video }) => video.key));
+  const files = groupByVideo<VideoFile>(tables.videoFiles, wanted, byId);
+  const thumbnails = groupByVideo<VideoThumbnail>(tables.videoThumbnails, wanted, newestFirst);
+  const subtitles = groupByVideo<VideoSubtitle>(tables.videoSubtitles, wanted, byId);
+  // One copy of each collection per read: the videos of a page share few collections, and the
+  // copy is frozen, so sharing it within one answer never lets a caller touch the store.
+  const collections = new Map<string, Collection>();
+  const collectionCopy = (collection: Collection): Collection => {
+    let copy = collections.get(collection.key);
+    if (copy === undefined) {
+      copy = copyRow(collection);
+      collections.set(collection.key, copy);
+    }
+    return copy;
+  };
+  return rows.map(({ video, collection }) => {
     const youtube = tables.youtubeVideos.get(video.key);
     return {
       video: copyRow(video),
-      collection: copyRow(collection),
-      files: (files.get(video.key) ?? []).map(copyRow),
-      thumbnails: (thumbnails.get(video.key) ?? []).map(copyRow),
-      subtitles: (subtitles.get(video.key) ?? []).map(copyRow),
+      collection: collectionCopy(collection),
+      files: (files.get(video.key) ?? NO_ROWS).map(copyRow),
+      thumbnails: (thumbnails.get(video.key) ?? NO_ROWS).map(copyRow),
+      subtitles: (subtitles.get(video.key) ?? NO_ROWS).map(copyRow),
       youtube: youtube === undefined ? null : copyRow(youtube),
     };
-  };
+  });
 };
 
 const byKey = (a: { readonly key: string }, b: { readonly key: string }): number =>
@@ -110,14 +135,6 @@ const byKey = (a: { readonly key: string }, b: { readonly key: string }): number
 /** Videos in the shared in-memory tables, joined to their collections for lists and access. */
 export class InMemoryVideoRepository implements VideoRepository {
   constructor(private readonly database: InMemoryDatabase) {}
-
-  private rows(): ReadonlyArray<VideoRow> {
-    const tables = this.database.tables;
-    return [...tables.videos.values()].flatMap((video) => {
-      const collection = tables.collections.get(video.collectionKey);
-      return collection === undefined ? [] : [{ video, collection }];
-    });
-  }
 
   private write(video: Video): Video {
     const stored = copyRow({ ...video, viewLists: distinct(video.viewLists) });
@@ -209,14 +226,19 @@ export class InMemoryVideoRepository implements VideoRepository {
       const collection = video === undefined ? undefined : tables.collections.get(video.collectionKey);
       return video === undefined || collection === undefined
         ? Option.none()
-        : Option.some(detailsLoader(tables)({ video, collection }));
+        : Option.fromNullable(loadDetails(tables, [{ video, collection }])[0]);
     });
   }
 
   private page(query: VideoListQuery, page: PageRequest): Either.Either<Page<VideoRow>, InvalidCursor> {
-    const rows = this.rows()
-      .filter((row) => matches(query, row))
-      .map((row) => ({ ...row, key: row.video.key, title: row.video.title, createdAt: row.video.createdAt }));
+    const tables = this.database.tables;
+    const rows: Array<VideoRow & Sortable> = [];
+    for (const video of tables.videos.values()) {
+      const collection = tables.collections.get(video.collectionKey);
+      if (collection === undefined) continue;
+      const row = { video, collection, key: video.key, title: video.title, createdAt: video.createdAt };
+      if (matches(query, row)) rows.push(row);
+    }
     return paginate(rows, query.ordering ?? "-created_at", page);
   }
 
@@ -230,10 +252,12 @@ export class InMemoryVideoRepository implements VideoRepository {
   }
 
   listDetails(query: VideoListQuery, page: PageRequest): Effect.Effect<Page<VideoDetails>, InvalidCursor> {
-    return Effect.suspend(() => {
-      const load = detailsLoader(this.database.tables);
-      return Either.map(this.page(query, page), (result) => ({ ...result, items: result.items.map(load) }));
-    });
+    return Effect.suspend(() =>
+      Either.map(this.page(query, page), (result) => ({
+        ...result,
+        items: loadDetails(this.database.tables, result.items),
+      })),
+    );
   }
 
   listInCollection(key: CollectionKey): Effect.Effect<ReadonlyArray<Video>> {

@@ -130,6 +130,10 @@ export class GetPlayback {
             : null,
         video: payload,
       };
-    }).pipe(Effect.withSpan("GetPlayback.run", { attributes: { videoKey } }));
+    }).pipe(
+      // The player asks for this on every page view: the span is kept, without capturing the
+      // caller's stack trace on every call (its name says where it comes from).
+      Effect.withSpan("GetPlayback.run", { attributes: { videoKey }, captureStackTrace: false }),
+    );
   }
 }

@@ -22,8 +22,11 @@ export const videoHiddenFrom = (principal: Principal, key: string): VideoNotFoun
 /**
  * Loads a video with its files, thumbnails and subtitles when `principal` may do what `need`
  * says with it. The key may be hex or dashed; one that is neither is simply not found.
+ *
+ * Untraced: it always runs inside the span of the use case that calls it (`GetPlayback.run`,
+ * `GetVideo.run`, …), and a span of its own cost more than the lookup on the hottest read path.
  */
-export const findVideoFor = Effect.fn("findVideoFor")(function* (
+export const findVideoFor = Effect.fnUntraced(function* (
   videos: VideoRepository,
   principal: Principal,
   key: string,
