@@ -115,7 +115,10 @@ export const makeServiceRouter = (options: ServiceRouterOptions): Router => {
       ? []
       : [transcodeWebhookRoutes({ useCases: options.useCases, webhook: options.transcodeWebhook })]),
   ]) {
-    router.use(routes.routes(), routes.allowedMethods());
+    // `use` copies a router's routes into this one; the caller's `allowedMethods()` of this
+    // router answers OPTIONS and 405 for all of them, so each sub-router's own would only add a
+    // middleware every request passes through.
+    router.use(routes.routes());
   }
   return router;
 };
