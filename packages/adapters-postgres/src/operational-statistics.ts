@@ -13,7 +13,7 @@ export interface OperationalStatistics {
     readonly state: string;
     readonly count: number;
   }>;
-  /** Outbox entries not sent yet, given up ones included. */
+  /** Outbox entries still to be sent (not sent, not given up). */
   readonly unsentMail: number;
 }
 
@@ -33,13 +33,19 @@ export const readOperationalStatistics = async (database: Database): Promise<Ope
       .groupBy("name", "state") as Promise<
       ReadonlyArray<{ readonly queue: string; readonly state: string; readonly count: string | number }>
     >,
-    knex("mail_outbox").whereNull("sent_at").count({ count: "*" }).first() as Promise<
-      { readonly count: string | number } | undefined
-    >,
+    knex("mail_outbox")
+      .whereNull("sent_at")
+      .whereNull("abandoned_at")
+      .count({ count: "*" })
+      .first() as Promise<{ readonly count: string | number } | undefined>,
   ]);
   return {
     videosByStatus: Object.fromEntries(videos.map((row) => [row.status, Number(row.count)])),
-    jobsByQueueAndState: jobs.map((row) => ({ queue: row.queue, state: row.state, count: Number(row.count) })),
+    jobsByQueueAndState: jobs.map((row) => ({
+      queue: row.queue,
+      state: row.state,
+      count: Number(row.count),
+    })),
     unsentMail: Number(mail?.count ?? 0),
   };
 };
@@ -84,7 +90,10 @@ const failureIn = (output: unknown): FailedJob["failure"] => {
 };
 
 /** The newest failed jobs, at most `limit`, newest first. */
-export const readFailedJobs = async (database: Database, limit: number): Promise<ReadonlyArray<FailedJob>> => {
+export const readFailedJobs = async (
+  database: Database,
+  limit: number,
+): Promise<ReadonlyArray<FailedJob>> => {
   const rows: ReadonlyArray<JobRow> = await database
     .knex("pgboss.job")
     .where("state", "failed")

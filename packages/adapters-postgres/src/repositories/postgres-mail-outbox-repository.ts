@@ -27,6 +27,7 @@ interface OutboxRow {
   readonly to_status: string;
   readonly created_at: Timestamp;
   readonly sent_at: Timestamp | null;
+  readonly abandoned_at: Timestamp | null;
   readonly attempts: number;
   readonly last_error: string | null;
 }
@@ -39,6 +40,7 @@ const outboxEntryOf = (row: OutboxRow): OutboxEntry => ({
   toStatus: row.to_status as VideoStatus,
   createdAt: toDate(row.created_at),
   sentAt: toNullableDate(row.sent_at),
+  abandonedAt: toNullableDate(row.abandoned_at),
   attempts: row.attempts,
   lastError: row.last_error,
 });
@@ -83,7 +85,7 @@ export class PostgresMailOutboxRepository implements MailOutboxRepository {
   }
 
   markSent(id: string, at: Date): Effect.Effect<OutboxEntry, RecordNotFound | PersistenceFailure> {
-    return this.change("mark outbox entry sent", id, { sent_at: at, last_error: null });
+    return this.change("mark outbox entry sent", id, { sent_at: at, abandoned_at: null, last_error: null });
   }
 
   recordFailure(
@@ -92,6 +94,33 @@ export class PostgresMailOutboxRepository implements MailOutboxRepository {
     _at: Date,
   ): Effect.Effect<OutboxEntry, RecordNotFound | PersistenceFailure> {
     return this.change("record outbox failure", id, { last_error: error });
+  }
+
+  markAbandoned(
+    id: string,
+    reason: string,
+    at: Date,
+  ): Effect.Effect<Option.Option<OutboxEntry>, RecordNotFound | PersistenceFailure> {
+    return Effect.flatMap(
+      this.sql.statement("mark outbox entry abandoned", async (db) => {
+        // Compare-and-set: of two racing writers, one abandons the entry; nobody abandons a sent one.
+        const [row]: ReadonlyArray<OutboxRow> = await db("mail_outbox")
+          .where("id", id)
+          .whereNull("sent_at")
+          .whereNull("abandoned_at")
+          .update({ abandoned_at: at, last_error: reason })
+          .returning("*");
+        if (row !== undefined) return { _tag: "Abandoned", row } as const;
+        const exists: unknown = await db("mail_outbox").where("id", id).first("id");
+        return { _tag: exists === undefined ? "Missing" : "Unchanged" } as const;
+      }),
+      (outcome) =>
+        outcome._tag === "Missing"
+          ? Effect.fail(new RecordNotFound({ entity: "MailOutboxEntry", id }))
+          : Effect.succeed(
+              outcome._tag === "Abandoned" ? Option.some(outboxEntryOf(outcome.row)) : Option.none(),
+            ),
+    );
   }
 
   private change(
@@ -118,9 +147,23 @@ export class PostgresMailOutboxRepository implements MailOutboxRepository {
     return this.sql.statement("list unsent outbox entries", async (db) => {
       const rows: ReadonlyArray<OutboxRow> = await db("mail_outbox")
         .whereNull("sent_at")
+        .whereNull("abandoned_at")
         .orderBy([
           { column: "created_at", order: "asc" },
           { column: "sequence", order: "asc" },
+        ])
+        .limit(Math.max(0, limit));
+      return rows.map(outboxEntryOf);
+    });
+  }
+
+  listAbandoned(limit: number): Effect.Effect<ReadonlyArray<OutboxEntry>, PersistenceFailure> {
+    return this.sql.statement("list abandoned outbox entries", async (db) => {
+      const rows: ReadonlyArray<OutboxRow> = await db("mail_outbox")
+        .whereNotNull("abandoned_at")
+        .orderBy([
+          { column: "abandoned_at", order: "desc" },
+          { column: "sequence", order: "desc" },
         ])
         .limit(Math.max(0, limit));
       return rows.map(outboxEntryOf);

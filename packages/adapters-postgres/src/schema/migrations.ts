@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import * as abandonedMailSchema from "./abandoned-mail-schema.js";
 import * as apiTokensSchema from "./api-tokens-schema.js";
 import * as initialSchema from "./initial-schema.js";
 import * as sealedEdxCredentialsSchema from "./sealed-edx-credentials-schema.js";
@@ -17,6 +18,7 @@ const MIGRATIONS: ReadonlyArray<Migration> = [
   { name: "0001_initial_schema", ...initialSchema },
   { name: "0002_api_tokens", ...apiTokensSchema },
   { name: "0003_sealed_edx_credentials", ...sealedEdxCredentialsSchema },
+  { name: "0004_abandoned_mail", ...abandonedMailSchema },
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

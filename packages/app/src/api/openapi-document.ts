@@ -10,11 +10,13 @@ import {
   EDX_VIDEO_API_PATH_MAX_LENGTH,
   UpdateEdxEndpointBody,
   DEFAULT_API_TOKEN_DAYS,
+  DEFAULT_ABANDONED_MAIL_LIMIT,
   DEFAULT_FEED_PAGE_SIZE,
   EncodeJobPurpose,
   ENCODE_JOB_STATES,
   IssueApiTokenRequest,
   MAX_API_TOKEN_DAYS,
+  MAX_ABANDONED_MAIL_LIMIT,
   MAX_PAGE_SIZE,
   PUBLIC_VIDEOS_PATH,
   ReplaceVideoSourceInput,
@@ -27,6 +29,7 @@ import {
   VIDEO_PAGE_SIZE,
   VIDEO_STATUSES,
 } from "@ovs/domain";
+import type { NotificationTemplate } from "@ovs/domain";
 import {
   CSRF_COOKIE_NAME,
   CSRF_FAILURE_DETAIL,
@@ -476,6 +479,26 @@ const apiToken = object({
   revoked_at: nullable(dateTime()),
   state: enumOf(["active", "expired", "revoked"]),
 });
+/** Every template, checked against the domain's type: one missing or misspelt fails to compile. */
+const NOTIFICATION_TEMPLATES = Object.keys({
+  success: true,
+  invalid_format_error: true,
+  other_error: true,
+} satisfies Record<NotificationTemplate, true>);
+const abandonedMail = {
+  ...object({
+    id: string("The outbox entry's id."),
+    video_key: hexKey,
+    template: enumOf(NOTIFICATION_TEMPLATES),
+    from_status: nullable(ref("VideoStatus")),
+    to_status: ref("VideoStatus"),
+    attempts: { ...integer, description: "Sends tried; 0 when there was nobody to send it to." },
+    reason: nullable(string("Why it was given up on: the last failure, or that nobody was to be told.")),
+    created_at: dateTime("When the status changed."),
+    abandoned_at: dateTime("When the email was given up on."),
+  }),
+  description: "A status email that will not be sent: the status change it was about, and why.",
+};
 const failedJob = object({
   id: string(),
   queue: string(),
@@ -558,6 +581,7 @@ const SCHEMAS: Record<string, Json> = {
   ApiToken: apiToken,
   IssuedApiToken: issuedApiToken,
   FailedJob: failedJob,
+  AbandonedMail: abandonedMail,
   EdxEndpoint: edxEndpoint,
 };
 
@@ -1220,6 +1244,36 @@ const paths = (bodies: RequestBodies): Record<string, OpenApiPathItem> => ({
       responses: {
         "200": ok("The failed jobs.", object({ count: integer, results: arrayOf(ref("FailedJob")) })),
         "400": responseRef("QueryCredentials"),
+        "403": responseRef("Forbidden"),
+      },
+    }),
+  },
+  "/api/v0/mail/failed/": {
+    get: operation({
+      operationId: "mailFailedList",
+      summary: "List the status emails given up on",
+      description:
+        "Status emails that will not be sent — a failure retrying would repeat, nobody to send them to, " +
+        "or too many failed sends — newest first. Staff and superusers.",
+      tag: "operations",
+      security: SIGNED_IN,
+      parameters: [
+        queryParameter(
+          "limit",
+          `At most this many, 1 to ${MAX_ABANDONED_MAIL_LIMIT}; ${DEFAULT_ABANDONED_MAIL_LIMIT} when absent.`,
+          integer,
+        ),
+      ],
+      responses: {
+        "200": ok(
+          "The abandoned status emails.",
+          object({ count: integer, results: arrayOf(ref("AbandonedMail")) }),
+        ),
+        "400": errorResponse(
+          `A \`limit\` that is not a whole number from 1 to ${MAX_ABANDONED_MAIL_LIMIT} is a field error on ` +
+            '`limit`; credentials in the query string are refused with `{"detail"}`.',
+          { anyOf: [ref("FieldErrors"), ref("Detail")] },
+        ),
         "403": responseRef("Forbidden"),
       },
     }),

@@ -21,6 +21,7 @@ import { openApiRoutes } from "./openapi-routes.js";
 import { tokensRoutes } from "./tokens-routes.js";
 import { transcodeWebhookRoutes } from "./transcode-webhook-routes.js";
 import { failedJobsRoutes } from "./failed-jobs-routes.js";
+import { mailFailedRoutes } from "./mail-failed-routes.js";
 import type { Operations } from "../observability/operations.js";
 import type { TranscodeWebhook } from "./transcode-webhook-routes.js";
 import { DEFAULT_VIDEO_MAX_UPLOAD_BYTES, uploadFileRoutes } from "./upload-file-routes.js";
@@ -111,6 +112,7 @@ export const makeServiceRouter = (options: ServiceRouterOptions): Router => {
     edxEndpointsRoutes({ useCases: options.useCases, readJson }),
     openApiRoutes({ baseUrl: options.baseUrl }),
     failedJobsRoutes({ operations: options.operations }),
+    mailFailedRoutes({ useCases: options.useCases }),
     ...(options.transcodeWebhook === undefined
       ? []
       : [transcodeWebhookRoutes({ useCases: options.useCases, webhook: options.transcodeWebhook })]),

@@ -508,6 +508,38 @@ const jobsCommands = (program: Command) => {
     );
 };
 
+const mailCommands = (program: Command) => {
+  const mail = program.command("mail").description("the service's status emails (staff)");
+
+  mail
+    .command("failed")
+    .description("list the status emails given up on, newest first")
+    .option("--limit <n>", "at most this many (1 to 500)", wholeNumber)
+    .option("--json", "print the API's JSON")
+    .action(
+      reported(async (flags: JsonOption & { readonly limit?: number }) => {
+        const path = `api/v0/mail/failed/${flags.limit === undefined ? "" : `?limit=${flags.limit}`}`;
+        const answer = await (await client()).request("GET", path);
+        if (flags.json === true) return printJson(answer);
+        const results = isRecord(answer) && Array.isArray(answer["results"]) ? answer["results"] : [];
+        if (results.length === 0) return write("no abandoned status emails");
+        write(
+          table(
+            ["ABANDONED", "VIDEO", "TEMPLATE", "STATUS", "ATTEMPTS", "REASON"],
+            results.map((entry) => [
+              field(entry, "abandoned_at"),
+              field(entry, "video_key"),
+              field(entry, "template"),
+              `${field(entry, "from_status")} -> ${field(entry, "to_status")}`,
+              field(entry, "attempts"),
+              field(entry, "reason"),
+            ]),
+          ),
+        );
+      }),
+    );
+};
+
 export const registerDataCommands = (program: Command): void => {
   collectionCommands(program);
   uploadCommand(program);
@@ -515,4 +547,5 @@ export const registerDataCommands = (program: Command): void => {
   edxCommands(program);
   tokenCommands(program);
   jobsCommands(program);
+  mailCommands(program);
 };

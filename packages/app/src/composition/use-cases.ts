@@ -5,6 +5,7 @@ import {
   DeleteEdxEndpoint,
   GetEdxEndpoint,
   ListEdxEndpoints,
+  ListAbandonedMail,
   UpdateEdxEndpoint,
   IssueApiToken,
   ListApiTokens,
@@ -67,5 +68,6 @@ export const makeUseCases = (ports: DomainPorts, settings: DomainSettings) => ({
   getEdxEndpoint: new GetEdxEndpoint(ports),
   updateEdxEndpoint: new UpdateEdxEndpoint(ports),
   deleteEdxEndpoint: new DeleteEdxEndpoint(ports),
+  listAbandonedMail: new ListAbandonedMail(ports),
 });
 export type UseCases = ReturnType<typeof makeUseCases>;

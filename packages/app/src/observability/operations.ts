@@ -86,7 +86,9 @@ export const harnessOperations = (
     return Promise.resolve({
       videosByStatus,
       jobsByQueueAndState: [...waiting].map(([queue, count]) => ({ queue, state: "created", count })),
-      unsentMail: [...tables.mailOutbox.values()].filter((entry) => entry.sentAt === null).length,
+      unsentMail: [...tables.mailOutbox.values()].filter(
+        (entry) => entry.sentAt === null && entry.abandonedAt === null,
+      ).length,
     });
   },
 });

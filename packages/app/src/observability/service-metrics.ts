@@ -57,7 +57,7 @@ export const makeServiceMetrics = (operations: Pick<Operations, "statistics">): 
   });
   const unsentMail = new Gauge({
     name: "ovs_mail_outbox_unsent",
-    help: "Status emails not sent yet",
+    help: "Status emails still to be sent (given-up ones are listed by ovs mail failed)",
     registers: [registry],
   });
 

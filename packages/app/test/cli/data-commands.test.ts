@@ -156,6 +156,19 @@ describe("ovs data commands against a served app", () => {
     expect(badLimit.stderr).toContain('{"limit":["Expected a whole number from 1 to 500."]}');
   }, 60_000);
 
+  it("lists the status emails given up on for the operator, and reports a bad limit as the API names it", async () => {
+    const listed = record(json(await run(["mail", "failed", "--limit", "5", "--json"], env)));
+    expect(listed["count"]).toBeTypeOf("number");
+    expect(Array.isArray(listed["results"])).toBe(true);
+    expect((listed["results"] as Array<unknown>).length).toBe(listed["count"]);
+    expect(listed["count"]).toBeLessThanOrEqual(5);
+    const badLimit = await run(["mail", "failed", "--limit", "0"], env);
+    expect(badLimit).toMatchObject({ code: 1, stdout: "" });
+    expect(badLimit.stderr).toContain(
+      'ovs: GET /api/v0/mail/failed/ answered 400 Bad Request: {"limit":["Expected a whole number from 1 to 500."]}',
+    );
+  }, 60_000);
+
   it("creates, lists and revokes API tokens", async () => {
     const created = record(json(await run(["token", "create", "--name", "x", "--json"], env)));
     expect(created["token"]).toBeTypeOf("string");
@@ -272,6 +285,54 @@ describe("ovs data commands without a service", () => {
     const lines = ran.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`cannot reach the ovs service at ${url}/`);
+  });
+
+  it("prints the status emails given up on as a table, or says there are none", async () => {
+    const answers: Array<unknown> = [
+      {
+        count: 1,
+        results: [
+          {
+            id: "entry-1",
+            video_key: "0123456789abcdef0123456789abcdef",
+            template: "other_error",
+            from_status: "Uploading",
+            to_status: "Upload failed",
+            attempts: 10,
+            reason: "sending mail failed: Mailgun answered 502",
+            created_at: "2026-03-02T09:15:30.250Z",
+            abandoned_at: "2026-03-02T12:00:00.000Z",
+          },
+        ],
+      },
+      { count: 0, results: [] },
+    ];
+    const seen: Array<string> = [];
+    const server = createServer((request, response) => {
+      seen.push(request.url ?? "");
+      response.writeHead(200, { "Content-Type": "application/json" });
+      response.end(JSON.stringify(answers.shift() ?? { count: 0, results: [] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const env = { OVS_URL: `http://127.0.0.1:${port}`, OVS_TOKEN: "secret" };
+      const listed = await run(["mail", "failed", "--limit", "20"], env);
+      const none = await run(["mail", "failed"], env);
+
+      expect(listed).toMatchObject({ code: 0, stderr: "" });
+      expect(listed.stdout).toBe(
+        [
+          "ABANDONED                 VIDEO                             TEMPLATE     STATUS                      ATTEMPTS  REASON",
+          "2026-03-02T12:00:00.000Z  0123456789abcdef0123456789abcdef  other_error  Uploading -> Upload failed  10        sending mail failed: Mailgun answered 502",
+          "",
+        ].join("\n"),
+      );
+      expect(none).toMatchObject({ code: 0, stdout: "no abandoned status emails\n" });
+      expect(seen).toEqual(["/api/v0/mail/failed/?limit=20", "/api/v0/mail/failed/"]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("lists every page, following next by its query whatever host the service names", async () => {

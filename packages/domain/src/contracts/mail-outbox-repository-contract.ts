@@ -35,7 +35,7 @@ export const describeMailOutboxRepositoryContract = (name: string, make: MakeRep
 
         expect(first).toEqual({
           _tag: "Added",
-          entry: { ...entry, sentAt: null, attempts: 0, lastError: null },
+          entry: { ...entry, sentAt: null, abandonedAt: null, attempts: 0, lastError: null },
         });
         expect(second._tag).toBe("Duplicate");
         expect(second._tag === "Duplicate" && second.existing.id).toBe(entry.id);
@@ -79,11 +79,100 @@ export const describeMailOutboxRepositoryContract = (name: string, make: MakeRep
         expect(unsent.map((entry) => entry.createdAt)).toEqual([instant(1), instant(2)]);
       }));
 
+    it("abandons a pending entry once, with its reason, and leaves it out of the unsent list", () =>
+      withSubject(async (subject) => {
+        const video = await storeIn(subject).video(await storeIn(subject).collection());
+        const entry = anEntry(video.key, { createdAt: instant(1) });
+        const other = anEntry(video.key, { createdAt: instant(2) });
+        await run(subject.mailOutbox.add(entry));
+        await run(subject.mailOutbox.add(other));
+        await run(subject.mailOutbox.recordFailure(entry.id, "mail server said 550", instant(3)));
+
+        const first = await run(
+          subject.mailOutbox.markAbandoned(entry.id, "domain not verified", instant(4)),
+        );
+        const second = await run(subject.mailOutbox.markAbandoned(entry.id, "another reason", instant(5)));
+
+        const abandoned = {
+          ...entry,
+          sentAt: null,
+          abandonedAt: instant(4),
+          attempts: 1,
+          lastError: "domain not verified",
+        };
+        expect(first).toEqual(Option.some(abandoned));
+        expect(second).toEqual(Option.none());
+        expect(await found(subject.mailOutbox.findById(entry.id))).toEqual(abandoned);
+        expect((await run(subject.mailOutbox.listUnsent(10))).map((unsent) => unsent.id)).toEqual([other.id]);
+      }));
+
+    it("does not abandon a sent entry, and a send that lands after all wins over the abandonment", () =>
+      withSubject(async (subject) => {
+        const video = await storeIn(subject).video(await storeIn(subject).collection());
+        const sent = anEntry(video.key);
+        const late = anEntry(video.key);
+        await run(subject.mailOutbox.add(sent));
+        await run(subject.mailOutbox.add(late));
+        await run(subject.mailOutbox.markSent(sent.id, instant(1)));
+        await run(subject.mailOutbox.markAbandoned(late.id, "timed out", instant(1)));
+
+        expect(await run(subject.mailOutbox.markAbandoned(sent.id, "refused", instant(2)))).toEqual(
+          Option.none(),
+        );
+        const afterSending = await run(subject.mailOutbox.markSent(late.id, instant(3)));
+
+        expect(await found(subject.mailOutbox.findById(sent.id))).toMatchObject({
+          sentAt: instant(1),
+          abandonedAt: null,
+          lastError: null,
+        });
+        expect(afterSending).toMatchObject({ sentAt: instant(3), abandonedAt: null, lastError: null });
+        expect(await run(subject.mailOutbox.listAbandoned(10))).toEqual([]);
+      }));
+
+    it("lists abandoned entries newest first, the later added first at the same instant, up to the limit", () =>
+      withSubject(async (subject) => {
+        const video = await storeIn(subject).video(await storeIn(subject).collection());
+        const added = (second: number) => anEntry(video.key, { createdAt: instant(second) });
+        const pending = added(0);
+        const early = added(1);
+        const sameInstantFirst = added(2);
+        const sameInstantSecond = added(3);
+        const latest = added(4);
+        for (const entry of [pending, early, sameInstantFirst, sameInstantSecond, latest]) {
+          await run(subject.mailOutbox.add(entry));
+        }
+        for (const [entry, second] of [
+          [latest, 10],
+          [early, 5],
+          [sameInstantFirst, 7],
+          [sameInstantSecond, 7],
+        ] as const) {
+          await run(subject.mailOutbox.markAbandoned(entry.id, `reason of ${entry.id}`, instant(second)));
+        }
+
+        const all = await run(subject.mailOutbox.listAbandoned(10));
+        const two = await run(subject.mailOutbox.listAbandoned(2));
+
+        expect(all.map((entry) => entry.id)).toEqual([
+          latest.id,
+          sameInstantSecond.id,
+          sameInstantFirst.id,
+          early.id,
+        ]);
+        expect(all.map((entry) => entry.id)).not.toContain(pending.id);
+        expect(all[0]).toMatchObject({ abandonedAt: instant(10), lastError: `reason of ${latest.id}` });
+        expect(two.map((entry) => entry.id)).toEqual([latest.id, sameInstantSecond.id]);
+      }));
+
     it("answers RecordNotFound for an unknown entry and None when looking it up", () =>
       withSubject(async (subject) => {
         expect(await failureOf(subject.mailOutbox.markSent("no-such-entry", instant()))).toBeInstanceOf(
           RecordNotFound,
         );
+        expect(
+          await failureOf(subject.mailOutbox.markAbandoned("no-such-entry", "refused", instant())),
+        ).toBeInstanceOf(RecordNotFound);
         expect(await run(subject.mailOutbox.findById("no-such-entry"))).toEqual(Option.none());
       }));
 

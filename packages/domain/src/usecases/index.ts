@@ -69,9 +69,15 @@ export { StreamSourceToStorage } from "./ingest/stream-source-to-storage.js";
 export type { IngestOutcome, StreamSourceToStorageError } from "./ingest/stream-source-to-storage.js";
 export { isRetryableJobFailure, makeJobHandlers } from "./job-handlers.js";
 export type { JobHandler, JobHandlers } from "./job-handlers.js";
-export { PERMANENT_MAIL_FAILURE_PREFIX, SendStatusEmail } from "./mail/send-status-email.js";
+export { MAX_MAIL_ATTEMPTS, SendStatusEmail } from "./mail/send-status-email.js";
 export type { SendStatusEmailError, StatusEmailResult, SupportCopy } from "./mail/send-status-email.js";
-export { DEFAULT_SWEEP_LIMIT, MAX_MAIL_ATTEMPTS, SweepUnsentMail } from "./mail/sweep-unsent-mail.js";
+export { DEFAULT_SWEEP_LIMIT, SweepUnsentMail } from "./mail/sweep-unsent-mail.js";
+export {
+  DEFAULT_ABANDONED_MAIL_LIMIT,
+  ListAbandonedMail,
+  MAX_ABANDONED_MAIL_LIMIT,
+} from "./mail/list-abandoned-mail.js";
+export type { ListAbandonedMailError } from "./mail/list-abandoned-mail.js";
 export type { MailSweepResult } from "./mail/sweep-unsent-mail.js";
 export { GetPlayback } from "./playback/get-playback.js";
 export type { Playback, PlaybackGrant, SubtitleTrack } from "./playback/get-playback.js";

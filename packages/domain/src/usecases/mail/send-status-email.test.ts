@@ -12,7 +12,7 @@ import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { testSettings } from "../../testing/test-settings.js";
 import type { DomainPorts } from "../domain-ports.js";
 import { RecordVideoEvent } from "../video-lifecycle/record-video-event.js";
-import { PERMANENT_MAIL_FAILURE_PREFIX, SendStatusEmail } from "./send-status-email.js";
+import { MAX_MAIL_ATTEMPTS, SendStatusEmail } from "./send-status-email.js";
 import type { StatusEmailResult } from "./send-status-email.js";
 
 const SUPPORT = "video-support@example.edu";
@@ -204,7 +204,9 @@ describe("sending a status email", () => {
       expect(harness.mailer.outbox[0]?.message.text).toContain("<RECIPIENT(S)>:\n(none)\n</RECIPIENT(S)>:");
       expect(await entry()).toMatchObject({
         sentAt: null,
-        lastError: expect.stringMatching(/^permanent failure: /),
+        abandonedAt: harness.clock.now(),
+        attempts: 0,
+        lastError: expect.stringMatching(/^the status email has no recipient/),
       });
     });
 
@@ -236,19 +238,55 @@ describe("sending a status email", () => {
       expect(await entry()).toMatchObject({ attempts: 2 });
     });
 
-    it("records a permanent failure and stops", async () => {
+    it("records a permanent failure, abandons the email at once, and never sends it", async () => {
       const { harness, send, entry } = await setUp();
       harness.mailer.failNext(1, { transient: false, reason: "domain not verified" });
 
       const result = sent(await send());
+      const again = sent(await send());
 
       expect(result).toMatchObject({
         _tag: "Abandoned",
         reason: expect.stringContaining("domain not verified"),
       });
-      expect((await entry()).lastError).toBe(
-        `${PERMANENT_MAIL_FAILURE_PREFIX}sending mail failed: domain not verified`,
-      );
+      expect(await entry()).toMatchObject({
+        sentAt: null,
+        abandonedAt: harness.clock.now(),
+        attempts: 1,
+        lastError: "sending mail failed: domain not verified",
+      });
+      expect(again).toMatchObject({ _tag: "NothingToSend", reason: "given up on already" });
+      expect(harness.mailer.outbox).toEqual([]);
+      expect(await Effect.runPromise(harness.mailOutbox.listAbandoned(10))).toMatchObject([
+        { id: (await entry()).id },
+      ]);
+    });
+
+    it(`retries transient failures and abandons the email at the ${MAX_MAIL_ATTEMPTS}th, ending the job`, async () => {
+      const { harness, send, entry } = await setUp();
+      harness.mailer.failNext(MAX_MAIL_ATTEMPTS, { transient: true, reason: "Mailgun answered 502" });
+
+      for (let attempt = 1; attempt < MAX_MAIL_ATTEMPTS; attempt += 1) {
+        const failed = await send();
+        expect(Either.isLeft(failed) && failed.left, `attempt ${attempt}`).toMatchObject({
+          _tag: "MailFailure",
+          transient: true,
+        });
+        expect(await entry()).toMatchObject({ attempts: attempt, abandonedAt: null });
+      }
+      const last = sent(await send());
+
+      expect(last).toMatchObject({
+        _tag: "Abandoned",
+        reason: expect.stringContaining("Mailgun answered 502"),
+      });
+      expect(await entry()).toMatchObject({
+        sentAt: null,
+        abandonedAt: harness.clock.now(),
+        attempts: MAX_MAIL_ATTEMPTS,
+        lastError: expect.stringContaining("Mailgun answered 502"),
+      });
+      expect(sent(await send())).toMatchObject({ _tag: "NothingToSend", reason: "given up on already" });
       expect(harness.mailer.outbox).toEqual([]);
     });
 
@@ -293,7 +331,10 @@ describe("sending a status email", () => {
       harness.groupDirectory.failNext({ transient: false, reason: "service account lacks view-users" });
 
       expect(sent(await send())).toMatchObject({ _tag: "Abandoned" });
-      expect((await entry()).lastError).toMatch(/^permanent failure: .*view-users/);
+      expect(await entry()).toMatchObject({
+        abandonedAt: harness.clock.now(),
+        lastError: expect.stringMatching(/view-users/),
+      });
       expect(harness.mailer.outbox).toEqual([]);
     });
   });

@@ -20,13 +20,15 @@ import type { DomainSettings } from "../settings.js";
 import { validateInput } from "../validate-input.js";
 
 /**
- * How a failure that retrying cannot fix is recorded on its outbox entry: the sweep leaves such
- * entries alone. (The outbox has no state of its own for it yet; see `SweepUnsentMail`.)
+ * Failed sends of one status email after which it is abandoned, whoever tried: each failed
+ * `mail.send` run counts one (the queue's retries included), and so does each run the sweep
+ * queues again. Not a setting: it only has to agree with the `mail.send` queue's retry limit
+ * (`QUEUE_POLICIES` in `adapters-postgres`, 8 retries: 9 runs of one job). That limit stays below
+ * this bound, so a job that runs out of retries during a long outage leaves its email pending,
+ * and the sweep's next run, once the outage is over, gets the last try; raised to 9 or more,
+ * one job would abandon its email and the sweep would never retry it.
  */
-export const PERMANENT_MAIL_FAILURE_PREFIX = "permanent failure: ";
-
-export const isPermanentMailFailure = (entry: Pick<OutboxEntry, "lastError">): boolean =>
-  entry.lastError?.startsWith(PERMANENT_MAIL_FAILURE_PREFIX) ?? false;
+export const MAX_MAIL_ATTEMPTS = 10;
 
 const SendStatusEmailPayload = Schema.Struct({ outboxId: Schema.String.pipe(Schema.minLength(1)) });
 
@@ -44,9 +46,12 @@ export type StatusEmailResult =
       readonly recipients: ReadonlyArray<string>;
       readonly supportCopy: SupportCopy;
     }
-  /** Nothing was due: no such entry, already sent, or its video or collection is gone. */
+  /** Nothing was due: no such entry, already sent or abandoned, or its video or collection is gone. */
   | { readonly _tag: "NothingToSend"; readonly outboxId: string; readonly reason: string }
-  /** A failure retrying will not fix; it is recorded on the entry and the email is not sent. */
+  /**
+   * Given up: a failure retrying will not fix, nobody to send it to, or the last of
+   * `MAX_MAIL_ATTEMPTS` failed sends. The entry is abandoned with the reason; nothing is sent.
+   */
   | {
       readonly _tag: "Abandoned";
       readonly outboxId: string;
@@ -83,8 +88,11 @@ const isOwner = (owner: User, member: GroupMember): boolean => {
  *   failures flagged in the policy, with what the recipients got, also when nobody else could
  *   be told.
  * - A transient mail or directory failure is recorded on the entry and fails the job, so the
- *   queue retries it; a permanent one is recorded and ends it. A sent entry is never sent again,
- *   but a crash between sending and recording can send one twice (at least once, not exactly once).
+ *   queue retries it, until the `MAX_MAIL_ATTEMPTS`th failed send: that one abandons the entry and
+ *   ends the job. A permanent failure (`transient: false`) is recorded and abandons the entry at
+ *   once, and so does a change nobody is to hear of. Abandoned entries are never sent; operators
+ *   list them (`ListAbandonedMail`). A sent entry is never sent again, but a crash between
+ *   sending and recording can send one twice (at least once, not exactly once).
  */
 export class SendStatusEmail {
   constructor(
@@ -105,6 +113,8 @@ export class SendStatusEmail {
         return { _tag: "NothingToSend", outboxId, reason: "no such outbox entry" } as const;
       const entry = found.value;
       if (entry.sentAt !== null) return { _tag: "NothingToSend", outboxId, reason: "already sent" } as const;
+      if (entry.abandonedAt !== null)
+        return { _tag: "NothingToSend", outboxId, reason: "given up on already" } as const;
       const video = yield* videos.findByKey(entry.videoKey);
       const collection = Option.isSome(video)
         ? yield* collections.findByKey(video.value.collectionKey)
@@ -178,8 +188,7 @@ export class SendStatusEmail {
         const supportCopy = yield* sendSupportCopy;
         const reason =
           "the status email has no recipient: no admin group of the collection is a mail list, and the owner is in one of its admin groups or has no address";
-        yield* mailOutbox.recordFailure(entry.id, `${PERMANENT_MAIL_FAILURE_PREFIX}${reason}`, clock.now());
-        return { _tag: "Abandoned", outboxId: entry.id, reason, supportCopy } as const;
+        return yield* this.abandon(entry.id, reason, supportCopy);
       }
       yield* mailer.send({ from: supportEmail, to: recipients, ...email });
       const supportCopy = yield* sendSupportCopy;
@@ -188,27 +197,42 @@ export class SendStatusEmail {
     });
   }
 
-  /** Transient: recorded, then the job fails so the queue retries. Permanent: recorded as such, and the job ends. */
+  /**
+   * Transient: recorded, then the job fails so the queue retries, unless that was the last
+   * attempt. Permanent, or the last attempt: recorded, the entry abandoned, and the job ends.
+   */
   private recordFailure(
     entry: OutboxEntry,
     failure: Failure | RecordNotFound | PersistenceFailure,
   ): Effect.Effect<StatusEmailResult, SendStatusEmailError> {
     const { mailOutbox, clock } = this.ports;
     if (failure._tag !== "MailFailure" && failure._tag !== "DirectoryFailure") return Effect.fail(failure);
-    if (failure.transient) {
-      return Effect.zipRight(
-        mailOutbox.recordFailure(entry.id, failure.message, clock.now()),
-        Effect.fail(failure),
-      );
-    }
-    return Effect.as(
-      mailOutbox.recordFailure(entry.id, `${PERMANENT_MAIL_FAILURE_PREFIX}${failure.message}`, clock.now()),
-      {
-        _tag: "Abandoned",
-        outboxId: entry.id,
-        reason: failure.message,
-        supportCopy: { _tag: "NotNeeded" },
-      } as const,
+    return Effect.flatMap(
+      mailOutbox.recordFailure(entry.id, failure.message, clock.now()),
+      (recorded): Effect.Effect<StatusEmailResult, SendStatusEmailError> =>
+        failure.transient && recorded.attempts < MAX_MAIL_ATTEMPTS
+          ? Effect.fail(failure)
+          : this.abandon(entry.id, failure.message, { _tag: "NotNeeded" }),
+    );
+  }
+
+  /** Abandons the entry; one sent or abandoned meanwhile (a race) is left as it is. */
+  private abandon(
+    outboxId: string,
+    reason: string,
+    supportCopy: SupportCopy,
+  ): Effect.Effect<StatusEmailResult, RecordNotFound | PersistenceFailure> {
+    const { mailOutbox, clock } = this.ports;
+    return Effect.map(
+      mailOutbox.markAbandoned(outboxId, reason, clock.now()),
+      Option.match({
+        onNone: (): StatusEmailResult => ({
+          _tag: "NothingToSend",
+          outboxId,
+          reason: "sent or given up on meanwhile",
+        }),
+        onSome: (): StatusEmailResult => ({ _tag: "Abandoned", outboxId, reason, supportCopy }),
+      }),
     );
   }
 }

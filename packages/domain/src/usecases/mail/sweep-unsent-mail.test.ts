@@ -5,8 +5,8 @@ import { aVideo } from "../../testing/builders.js";
 import { storeIn } from "../../testing/stored-test-data.js";
 import { makeInMemoryHarness } from "../../testing/in-memory-harness.js";
 import { testSettings } from "../../testing/test-settings.js";
-import { PERMANENT_MAIL_FAILURE_PREFIX, SendStatusEmail } from "./send-status-email.js";
-import { MAX_MAIL_ATTEMPTS, SweepUnsentMail } from "./sweep-unsent-mail.js";
+import { MAX_MAIL_ATTEMPTS, SendStatusEmail } from "./send-status-email.js";
+import { SweepUnsentMail } from "./sweep-unsent-mail.js";
 
 const setUp = async () => {
   const harness = makeInMemoryHarness();
@@ -63,15 +63,15 @@ describe("sweeping unsent status emails", () => {
     expect(harness.jobs.pending("mail.send")).toHaveLength(1);
   });
 
-  it(`gives up on permanent failures and on emails that failed ${MAX_MAIL_ATTEMPTS} times`, async () => {
+  it("leaves abandoned emails alone, and abandons those that failed the most times allowed", async () => {
     const { harness, unsentEntry, sweep } = await setUp();
     const refused = await unsentEntry();
     const exhausted = await unsentEntry();
     const retryable = await unsentEntry();
     await Effect.runPromise(
-      harness.mailOutbox.recordFailure(
+      harness.mailOutbox.markAbandoned(
         refused,
-        `${PERMANENT_MAIL_FAILURE_PREFIX}domain not verified`,
+        "sending mail failed: domain not verified",
         harness.clock.now(),
       ),
     );
@@ -84,11 +84,23 @@ describe("sweeping unsent status emails", () => {
       harness.mailOutbox.recordFailure(retryable, "Mailgun answered 502", harness.clock.now()),
     );
 
-    expect(await sweep()).toEqual({
-      enqueued: [retryable],
-      alreadyQueued: [],
-      givenUp: [refused, exhausted],
-    });
+    expect(await sweep()).toEqual({ enqueued: [retryable], alreadyQueued: [], givenUp: [exhausted] });
+    expect(harness.jobs.pending("mail.send").map((job) => job.payload.outboxId)).toEqual([retryable]);
+    const abandoned = await Effect.runPromise(harness.mailOutbox.listAbandoned(10));
+    expect(abandoned.map((entry) => [entry.id, entry.lastError])).toEqual([
+      [exhausted, "Mailgun answered 502"],
+      [refused, "sending mail failed: domain not verified"],
+    ]);
+    expect(await sweep()).toEqual({ enqueued: [], alreadyQueued: [retryable], givenUp: [] });
+  });
+
+  it("does not let abandoned emails take the places of newer ones", async () => {
+    const { harness, unsentEntry, sweep } = await setUp();
+    const abandoned = await unsentEntry();
+    const newer = await unsentEntry();
+    await Effect.runPromise(harness.mailOutbox.markAbandoned(abandoned, "refused", harness.clock.now()));
+
+    expect((await sweep(1)).enqueued).toEqual([newer]);
   });
 
   it("looks at the oldest entries first, up to the limit", async () => {

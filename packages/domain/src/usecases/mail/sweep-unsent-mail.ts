@@ -1,14 +1,8 @@
-import { Effect } from "effect";
+import { Effect, Option } from "effect";
 import type { QueueFailure } from "../../ports/job-queue.js";
 import type { PersistenceFailure } from "../../ports/persistence-errors.js";
 import type { DomainPorts } from "../domain-ports.js";
-import { isPermanentMailFailure } from "./send-status-email.js";
-
-/**
- * Sends of one entry after which the sweep stops re-queueing it (the queue's own retries of a
- * `mail.send` job count too, since each failed send is recorded).
- */
-export const MAX_MAIL_ATTEMPTS = 10;
+import { MAX_MAIL_ATTEMPTS } from "./send-status-email.js";
 
 /** Entries looked at per sweep, oldest first. */
 export const DEFAULT_SWEEP_LIMIT = 500;
@@ -18,7 +12,11 @@ export interface MailSweepResult {
   readonly enqueued: ReadonlyArray<string>;
   /** Entries whose `mail.send` job is still waiting. */
   readonly alreadyQueued: ReadonlyArray<string>;
-  /** Entries left alone: a permanent failure, or `MAX_MAIL_ATTEMPTS` sends failed. */
+  /**
+   * Entries abandoned by this sweep: `MAX_MAIL_ATTEMPTS` sends failed, but the entry was not
+   * abandoned yet (the job that failed last was cut short, or the entry predates the abandoned
+   * state). Entries abandoned before are not looked at.
+   */
   readonly givenUp: ReadonlyArray<string>;
 }
 
@@ -28,17 +26,16 @@ export interface MailSweepResult {
  * a job can exhaust its retries). Each entry is queued under its id as singleton key, the key
  * the status change used, so an entry still waiting is not queued twice.
  *
- * Entries given up on still count toward `limit`, because the outbox lists unsent entries
- * oldest first without a way to skip them: a store with more than `limit` of them would hide
- * newer entries from the sweep. The outbox needs a state for abandoned entries to fix that.
+ * Abandoned entries are not in the outbox's unsent list, so however many pile up they never
+ * hide newer entries from a sweep; they are listed for operators instead (`ovs mail failed`).
  */
 export class SweepUnsentMail {
-  constructor(private readonly ports: Pick<DomainPorts, "mailOutbox" | "jobs">) {}
+  constructor(private readonly ports: Pick<DomainPorts, "mailOutbox" | "jobs" | "clock">) {}
 
   run(
     limit: number = DEFAULT_SWEEP_LIMIT,
   ): Effect.Effect<MailSweepResult, PersistenceFailure | QueueFailure> {
-    const { mailOutbox, jobs } = this.ports;
+    const { mailOutbox, jobs, clock } = this.ports;
     return Effect.gen(function* () {
       const unsent = yield* mailOutbox.listUnsent(Math.max(1, Math.floor(limit)));
       const result = {
@@ -47,8 +44,15 @@ export class SweepUnsentMail {
         givenUp: [] as Array<string>,
       };
       for (const entry of unsent) {
-        if (isPermanentMailFailure(entry) || entry.attempts >= MAX_MAIL_ATTEMPTS) {
-          result.givenUp.push(entry.id);
+        if (entry.attempts >= MAX_MAIL_ATTEMPTS) {
+          const reason = entry.lastError ?? `${entry.attempts} sends failed`;
+          // An entry that went with its video meanwhile is not given up on: it is gone.
+          const abandoned = yield* Effect.catchTag(
+            mailOutbox.markAbandoned(entry.id, reason, clock.now()),
+            "RecordNotFound",
+            () => Effect.succeed(Option.none()),
+          );
+          if (Option.isSome(abandoned)) result.givenUp.push(entry.id);
           continue;
         }
         const queued = yield* jobs.enqueue("mail.send", { outboxId: entry.id }, { singletonKey: entry.id });
