@@ -13,5 +13,8 @@ export const packageProject = (name: string, options: { readonly testTimeout?: n
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],
       exclude: ["**/node_modules/**", "**/dist/**"],
       testTimeout: options.testTimeout ?? 30_000,
+      // Suites that start a database, pg-boss or the real program in `beforeAll` need more than
+      // vitest's 10 s on a loaded 2-core machine; a hook that really hangs still fails.
+      hookTimeout: 120_000,
     },
   });
