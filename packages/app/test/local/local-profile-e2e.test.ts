@@ -1,13 +1,10 @@
-import { execFile, spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import type { Server } from "node:http";
-import { createServer as createNetServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveFfmpegPath } from "@ovs/adapters-local";
@@ -15,89 +12,14 @@ import { FAILED_STATUSES } from "@ovs/domain";
 import type { VideoStatus } from "@ovs/domain";
 import { FormBrowser, parseForm } from "../../../adapters-local/test/support/form-browser.js";
 import { CSRF_COOKIE_NAME, CSRF_FAILURE_DETAIL, DEFAULT_SESSION_COOKIE_NAME } from "../../src/auth/index.js";
+import { freePorts, seconds, spawnOvs, waitFor, waitUntilReady } from "./support/ovs-child.js";
+import type { Spawned } from "./support/ovs-child.js";
 
 /**
  * The `local` profile end to end, as a person who ran `pnpm start` uses it: the real `ovs serve`
  * as a child process on loopback ports, signed into through its embedded issuer, fed a generated
  * video by file and by URL, played back through its CDN, with its mail read at `/dev/mail`.
  */
-const entry = fileURLToPath(new URL("../../src/cli/ovs.ts", import.meta.url));
-
-interface Spawned {
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-  readonly output: () => { readonly stdout: string; readonly stderr: string };
-}
-
-const spawnOvs = (args: ReadonlyArray<string>, env: Record<string, string>): Spawned => {
-  const child = spawn(
-    process.execPath,
-    ["--conditions=source", "--import", "tsx", "--no-warnings", entry, ...args],
-    { env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", ...env } },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited, output: () => ({ stdout, stderr }) };
-};
-
-/** A port nothing listens on now: the OS hands out a free one, which is closed again at once. */
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createNetServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-
-/** `count` distinct free ports. */
-const freePorts = async (count: number): Promise<ReadonlyArray<number>> => {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
-};
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const seconds = (fromMs: number, toMs: number) => ((toMs - fromMs) / 1000).toFixed(1);
-
-/** Polls `probe` with short sleeps until it gives a value, or fails naming `what` after `timeoutMs`. */
-const waitFor = async <T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  intervalMs = 250,
-): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await sleep(intervalMs);
-  }
-};
-
-/** Waits until `/health/readiness` answers 200; fails at once if the program exits first. */
-const waitUntilReady = async (base: string, served: Spawned, timeoutMs: number): Promise<void> => {
-  let exitCode: number | null | undefined;
-  void served.exited.then((code) => (exitCode = code));
-  await waitFor(
-    `${base}/health/readiness`,
-    async () => {
-      if (exitCode !== undefined) {
-        throw new Error(`ovs serve exited with ${String(exitCode)} before ready:\n${served.output().stderr}`);
-      }
-      const answer = await fetch(`${base}/health/readiness`).catch(() => undefined);
-      return answer?.status === 200 ? true : undefined;
-    },
-    timeoutMs,
-  );
-};
-
 /**
  * The app's side of a browser: one cookie jar for the app's origin (session, CSRF token, sign-in
  * state), no redirect followed, and the CSRF header copied from the cookie on request. The
@@ -231,7 +153,7 @@ describe("the local profile end to end, over HTTP, as a user would", { timeout: 
     videoPath = join(mediaDir, FILE_VIDEO);
 
     const spawnedAt = Date.now();
-    served = spawnOvs(["serve"], {
+    served = spawnOvs("local", ["serve"], {
       OVS_PROFILE: "local",
       OVS_DATA_DIR: dataDir,
       PORT: String(port),
@@ -552,7 +474,11 @@ describe("the local profile end to end, over HTTP, as a user would", { timeout: 
     const dataDir = mkdtempSync(join(tmpdir(), "ovs-local-e2e-test-profile-"));
     folders.push(dataDir);
     const testBase = `http://127.0.0.1:${String(port)}`;
-    testProfile = spawnOvs(["serve"], { OVS_PROFILE: "test", OVS_DATA_DIR: dataDir, PORT: String(port) });
+    testProfile = spawnOvs("local", ["serve"], {
+      OVS_PROFILE: "test",
+      OVS_DATA_DIR: dataDir,
+      PORT: String(port),
+    });
     await waitUntilReady(testBase, testProfile, 60_000);
     expect((await fetch(`${testBase}/dev/mail`, { headers: { Accept: "application/json" } })).status).toBe(
       404,

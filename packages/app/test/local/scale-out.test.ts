@@ -1,13 +1,10 @@
-import { execFile, spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import type { Server } from "node:http";
-import { createServer as createNetServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveFfmpegPath } from "@ovs/adapters-local";
@@ -16,6 +13,16 @@ import type { Database } from "@ovs/adapters-postgres";
 import { ENCODE_JOB_STATES, FAILED_STATUSES } from "@ovs/domain";
 import type { VideoStatus } from "@ovs/domain";
 import { createServerDatabase, serverUrl } from "../../../adapters-postgres/test/support/test-backends.js";
+import {
+  freePorts,
+  seconds,
+  sleep,
+  spawnOvs,
+  stopChild,
+  waitFor,
+  waitUntilReady,
+} from "./support/ovs-child.js";
+import type { Spawned } from "./support/ovs-child.js";
 
 /**
  * Scale-out on the real Postgres server: two `--role web` and two `--role worker` processes of
@@ -24,7 +31,6 @@ import { createServerDatabase, serverUrl } from "../../../adapters-postgres/test
  * videos uploaded by URL through both web processes: each is downloaded once, transcoded once and
  * mailed about once, and the schedules queue one job per tick whichever worker's turn it is.
  */
-const entry = fileURLToPath(new URL("../../src/cli/ovs.ts", import.meta.url));
 
 const VIDEO_COUNT = 20;
 const COLLECTION_TITLE = "Scale-out lectures";
@@ -37,90 +43,6 @@ const EVERY_MINUTE = {
   "watch-bucket.poll": "OVS_SCHEDULE_WATCH_BUCKET_POLL_CRON",
 } as const;
 const COMPLETE_STATE = ENCODE_JOB_STATES.indexOf("Complete");
-
-interface Spawned {
-  readonly name: string;
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-  readonly output: () => { readonly stdout: string; readonly stderr: string };
-}
-
-const spawnOvs = (name: string, args: ReadonlyArray<string>, env: Record<string, string>): Spawned => {
-  const child = spawn(
-    process.execPath,
-    ["--conditions=source", "--import", "tsx", "--no-warnings", entry, ...args],
-    { env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", ...env } },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { name, child, exited, output: () => ({ stdout, stderr }) };
-};
-
-/** A port nothing listens on now: the OS hands out a free one, which is closed again at once. */
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createNetServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-
-const freePorts = async (count: number): Promise<ReadonlyArray<number>> => {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
-};
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const seconds = (fromMs: number, toMs: number) => ((toMs - fromMs) / 1000).toFixed(1);
-
-const waitFor = async <T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  intervalMs = 250,
-): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await sleep(intervalMs);
-  }
-};
-
-const running = (spawned: Spawned) => spawned.child.exitCode === null && spawned.child.signalCode === null;
-
-/** Waits until `/health/readiness` answers 200; fails at once if the program exits first. */
-const waitUntilReady = async (base: string, served: Spawned, timeoutMs: number): Promise<void> => {
-  await waitFor(
-    `${served.name} at ${base}/health/readiness`,
-    async () => {
-      if (!running(served)) {
-        throw new Error(`${served.name} exited before ready:\n${served.output().stderr}`);
-      }
-      const answer = await fetch(`${base}/health/readiness`).catch(() => undefined);
-      return answer?.status === 200 ? true : undefined;
-    },
-    timeoutMs,
-  );
-};
-
-/** Stops a child with SIGTERM (SIGKILL after `graceMs`); its exit code, or null when killed. */
-const stopChild = async (spawned: Spawned, graceMs: number): Promise<number | null> => {
-  if (!running(spawned)) return spawned.child.exitCode;
-  spawned.child.kill("SIGTERM");
-  const timer = setTimeout(() => spawned.child.kill("SIGKILL"), graceMs);
-  const code = await spawned.exited;
-  clearTimeout(timer);
-  return code;
-};
 
 interface DevMail {
   readonly to: string;
