@@ -1,4 +1,3 @@
-export {};
 export type {
   FfmpegExited,
   FfmpegSpawned,

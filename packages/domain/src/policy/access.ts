@@ -30,19 +30,25 @@ export const canAdminCollection = (
 ): boolean =>
   isSuperuser(principal) || isOwner(principal, collection) || sharesGroup(principal, collection.adminLists);
 
-/** Staff and superusers create collections. */
-export const canCreateCollection = (principal: Principal): boolean =>
+/**
+ * The people who run the service (upstream's Django admin users). Each rule below that grants
+ * them something names its own reason; they share this one test.
+ */
+const isStaffOrSuperuser = (principal: Principal): boolean =>
   principal._tag === "User" && (principal.isStaff || principal.isSuperuser);
+
+/** Staff and superusers create collections. */
+export const canCreateCollection = (principal: Principal): boolean => isStaffOrSuperuser(principal);
 
 /**
  * The operator flags of a collection (`is_public`, `include_in_learn`, `for_shorts`,
  * `stream_source`), which upstream changed only in the Django admin: staff and superusers, not
  * every collection admin, since they publish to the world and to MIT Learn.
  */
-export const canSetOperatorFlags = (principal: Principal): boolean => canCreateCollection(principal);
+export const canSetOperatorFlags = (principal: Principal): boolean => isStaffOrSuperuser(principal);
 
 /** The service's own state (failed jobs, unsent mail) is for staff and superusers, who run it. */
-export const canWatchOperations = (principal: Principal): boolean => canCreateCollection(principal);
+export const canWatchOperations = (principal: Principal): boolean => isStaffOrSuperuser(principal);
 
 /** Uploading videos or subtitles and syncing to edX act on a collection its admins own. */
 export const canUploadToCollection = canAdminCollection;
@@ -113,8 +119,7 @@ export const canDownloadVideo = (video: Pick<Video, "isPublic">): boolean => vid
  * The edX endpoints (their hosts and client credentials), which upstream kept to the Django
  * admin: staff and superusers. Collection admins only link their collections to them.
  */
-export const canManageEdxEndpoints = (principal: Principal): boolean =>
-  principal._tag === "User" && (principal.isStaff || principal.isSuperuser);
+export const canManageEdxEndpoints = (principal: Principal): boolean => isStaffOrSuperuser(principal);
 
 // ---------------------------------------------------------------------------------------------
 // The same rules as data, for repositories to translate into one query.
