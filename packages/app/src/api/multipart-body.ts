@@ -89,6 +89,64 @@ export const halt = (req: IncomingMessage): void => {
 /** The form does not parse: answered 400 in the route's own error shape. */
 export const malformed = (reason: string) => invalidField("", `Multipart form parse error - ${reason}`);
 
+/**
+ * The part every multipart reader shares: the declared length checked against the file limit
+ * plus the form's allowance (past it, the request is halted and `tooLarge(declared)` thrown),
+ * and busboy opened with the form's limits. Returns the parser and the byte count past which
+ * the reader refuses the request as it streams.
+ */
+export const openMultipartParser = (
+  req: IncomingMessage,
+  fileLimitBytes: number,
+  tooLarge: (declaredLength: number) => Error,
+): { readonly parser: Busboy; readonly requestLimitBytes: number } => {
+  const requestLimitBytes = fileLimitBytes + FORM_OVERHEAD_BYTES;
+  const declaredLength = Number(req.headers["content-length"]);
+  if (Number.isFinite(declaredLength) && declaredLength > requestLimitBytes) {
+    halt(req);
+    throw tooLarge(declaredLength);
+  }
+  if (req.readableEnded || req.destroyed) throw new Error("the request body was read already");
+  try {
+    const parser = busboy({
+      headers: req.headers,
+      defParamCharset: "utf8",
+      limits: {
+        fieldSize: FIELD_LIMIT_BYTES,
+        fields: FIELDS_LIMIT,
+        parts: PARTS_LIMIT,
+        headerPairs: HEADER_PAIRS_LIMIT,
+        // A backstop: the reader's own count refuses the file at its first byte past the limit.
+        fileSize: fileLimitBytes + 1,
+      },
+    });
+    return { parser, requestLimitBytes };
+  } catch (error) {
+    throw malformed(error instanceof Error ? error.message : String(error));
+  }
+};
+
+/**
+ * What stops a form as the parser finds it: too many parts or fields, a form that does not parse
+ * (400), or one that ends early because the client stopped sending (`RequestBodyIncomplete`).
+ */
+export const refuseBrokenForms = (parser: Busboy, refuse: (error: Error) => void): void => {
+  parser.on("partsLimit", () => refuse(malformed(`more than ${PARTS_LIMIT} parts`)));
+  parser.on("fieldsLimit", () => refuse(malformed(`more than ${FIELDS_LIMIT} fields`)));
+  parser.on("error", (error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    refuse(
+      /^Unexpected end of (form|file)$/.test(reason)
+        ? new RequestBodyIncomplete({ reason })
+        : malformed(reason),
+    );
+  });
+};
+
+/** A text field past the form's limit, named, in DRF's words. */
+export const fieldTooLong = (name: string) =>
+  invalidField(name, `Ensure this field has no more than ${FIELD_LIMIT_BYTES} bytes.`);
+
 const asBytes = (chunks: ReadonlyArray<Buffer>, length: number): Uint8Array => {
   const joined = Buffer.concat(chunks, length);
   return new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength);
@@ -113,31 +171,7 @@ export const readMultipartBody = async (
     options.tooLarge ?? ((_seen: number) => new RequestBodyTooLarge({ limitBytes: fileLimitBytes }));
   if (!hasBody(req)) return { fields: new Map(), file: null };
   checkContentType(req);
-  const requestLimitBytes = fileLimitBytes + FORM_OVERHEAD_BYTES;
-  const declaredLength = Number(req.headers["content-length"]);
-  if (Number.isFinite(declaredLength) && declaredLength > requestLimitBytes) {
-    halt(req);
-    throw tooLarge(declaredLength);
-  }
-  if (req.readableEnded || req.destroyed) throw new Error("the request body was read already");
-
-  let parser: Busboy;
-  try {
-    parser = busboy({
-      headers: req.headers,
-      defParamCharset: "utf8",
-      limits: {
-        fieldSize: FIELD_LIMIT_BYTES,
-        fields: FIELDS_LIMIT,
-        parts: PARTS_LIMIT,
-        headerPairs: HEADER_PAIRS_LIMIT,
-        // A backstop: the count below refuses the file at its first byte past the limit.
-        fileSize: fileLimitBytes + 1,
-      },
-    });
-  } catch (error) {
-    throw malformed(error instanceof Error ? error.message : String(error));
-  }
+  const { parser, requestLimitBytes } = openMultipartParser(req, fileLimitBytes, tooLarge);
 
   return new Promise<MultipartForm>((resolve, reject) => {
     const fields = new Map<string, string>();
@@ -173,7 +207,7 @@ export const readMultipartBody = async (
 
     parser.on("field", (name: string, value: string, info: FieldInfo) => {
       if (info.valueTruncated) {
-        fail(invalidField(name, `Ensure this field has no more than ${FIELD_LIMIT_BYTES} bytes.`), true);
+        fail(fieldTooLong(name), true);
         return;
       }
       fields.set(name, value);
@@ -208,17 +242,7 @@ export const readMultipartBody = async (
         };
       });
     });
-    parser.on("partsLimit", () => fail(malformed(`more than ${PARTS_LIMIT} parts`), true));
-    parser.on("fieldsLimit", () => fail(malformed(`more than ${FIELDS_LIMIT} fields`), true));
-    parser.on("error", (error: unknown) => {
-      const reason = error instanceof Error ? error.message : String(error);
-      fail(
-        /^Unexpected end of (form|file)$/.test(reason)
-          ? new RequestBodyIncomplete({ reason })
-          : malformed(reason),
-        true,
-      );
-    });
+    refuseBrokenForms(parser, (error) => fail(error, true));
     parser.on("close", () => {
       if (settled) return;
       detach();

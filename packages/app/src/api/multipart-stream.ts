@@ -1,11 +1,16 @@
 import type { Readable } from "node:stream";
-import busboy from "busboy";
-import type { Busboy, FieldInfo, FileInfo } from "busboy";
+import type { FieldInfo, FileInfo } from "busboy";
 import type { ByteStream } from "@ovs/domain";
-import { invalidField } from "@ovs/domain";
 import { RequestBodyIncomplete, RequestBodyTooLarge } from "../http/request-body-errors.js";
 import type { MultipartRequest } from "./multipart-body.js";
-import { checkContentType, halt, hasBody, malformed } from "./multipart-body.js";
+import {
+  checkContentType,
+  fieldTooLong,
+  halt,
+  hasBody,
+  openMultipartParser,
+  refuseBrokenForms,
+} from "./multipart-body.js";
 
 /** The file part of a form, handed over while it is still arriving. */
 export interface StreamedFile {
@@ -41,14 +46,6 @@ export interface MultipartStreamOptions {
   readonly fileLimitBytes: number;
 }
 
-/** Text fields are small: keys and names. */
-const FIELD_LIMIT_BYTES = 8 * 1024;
-const FIELDS_LIMIT = 16;
-const PARTS_LIMIT = 32;
-const HEADER_PAIRS_LIMIT = 16;
-/** What a form may carry besides its file: boundaries, part headers and the text fields. */
-const FORM_OVERHEAD_BYTES = FIELDS_LIMIT * FIELD_LIMIT_BYTES + 128 * 1024;
-
 /**
  * Opens a `multipart/form-data` body for streaming: resolves as soon as the file part named
  * `fileField` begins (with the text fields sent before it), or when the form ends without one.
@@ -69,31 +66,7 @@ export const openMultipartStream = async (
     return { fields: new Map(), file: null, failure: () => undefined, finish: () => undefined };
   }
   checkContentType(req);
-  const requestLimitBytes = fileLimitBytes + FORM_OVERHEAD_BYTES;
-  const declaredLength = Number(req.headers["content-length"]);
-  if (Number.isFinite(declaredLength) && declaredLength > requestLimitBytes) {
-    halt(req);
-    throw tooLarge();
-  }
-  if (req.readableEnded || req.destroyed) throw new Error("the request body was read already");
-
-  let parser: Busboy;
-  try {
-    parser = busboy({
-      headers: req.headers,
-      defParamCharset: "utf8",
-      limits: {
-        fieldSize: FIELD_LIMIT_BYTES,
-        fields: FIELDS_LIMIT,
-        parts: PARTS_LIMIT,
-        headerPairs: HEADER_PAIRS_LIMIT,
-        // A backstop: the count in `body` refuses the file at its first byte past the limit.
-        fileSize: fileLimitBytes + 1,
-      },
-    });
-  } catch (error) {
-    throw malformed(error instanceof Error ? error.message : String(error));
-  }
+  const { parser, requestLimitBytes } = openMultipartParser(req, fileLimitBytes, tooLarge);
 
   return new Promise<StreamedForm>((resolve, reject) => {
     const fields = new Map<string, string>();
@@ -162,7 +135,7 @@ export const openMultipartStream = async (
 
     parser.on("field", (name: string, value: string, info: FieldInfo) => {
       if (info.valueTruncated) {
-        fail(invalidField(name, `Ensure this field has no more than ${FIELD_LIMIT_BYTES} bytes.`), true);
+        fail(fieldTooLong(name), true);
         return;
       }
       fields.set(name, value);
@@ -181,17 +154,7 @@ export const openMultipartStream = async (
         body: body(stream),
       });
     });
-    parser.on("partsLimit", () => fail(malformed(`more than ${PARTS_LIMIT} parts`), true));
-    parser.on("fieldsLimit", () => fail(malformed(`more than ${FIELDS_LIMIT} fields`), true));
-    parser.on("error", (error: unknown) => {
-      const reason = error instanceof Error ? error.message : String(error);
-      fail(
-        /^Unexpected end of (form|file)$/.test(reason)
-          ? new RequestBodyIncomplete({ reason })
-          : malformed(reason),
-        true,
-      );
-    });
+    refuseBrokenForms(parser, (error) => fail(error, true));
     parser.on("close", () => {
       if (detached) return;
       detach();
