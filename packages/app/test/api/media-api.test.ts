@@ -1,4 +1,3 @@
-import { request as httpRequest } from "node:http";
 import { Effect } from "effect";
 import { startTestService } from "./support/test-service.js";
 import type { TestService } from "./support/test-service.js";
@@ -9,6 +8,7 @@ import { aCollection, anEncodeJob, aUser, aVideo, jpegBytes, pngBytes, storeIn }
 import type { InMemoryHarness } from "@ovs/domain/testing";
 import type { Ovs } from "../../src/composition/create-ovs.js";
 import type { AppConfig } from "../../src/config/index.js";
+import { streamMultipartUntilAnswered } from "./support/streamed-multipart.js";
 
 /**
  * Multipart uploads (subtitles, thumbnails) and the per-video status, as a client sees them: the
@@ -66,52 +66,20 @@ const subtitleKeysOf = (video: Video): ReadonlyArray<string> =>
 
 const subtitlesOf = (video: Video) => Effect.runPromise(harness.videoSubtitles.listForVideo(video.key));
 
-/**
- * Sends a multipart body whose file part never ends, chunk by chunk, until the server answers:
- * what it answered, and how much of the body had been written by then.
- */
-const streamOversizedFile = (path: string, token: string, fieldName: string, total: number) =>
-  new Promise<{ status: number; body: string; written: number }>((resolve, reject) => {
-    const boundary = "----ovs-test-boundary";
-    const chunk = Buffer.alloc(64 * 1024, 0x41);
-    let written = 0;
-    let answered = false;
-    const request = httpRequest(`${base}${path}`, {
-      method: path.includes("thumbnail") ? "PATCH" : "POST",
-      headers: {
-        Authorization: `Bearer ${token}`,
-        "Content-Type": `multipart/form-data; boundary=${boundary}`,
-      },
-    });
-    request.on("response", (response) => {
-      answered = true;
-      let body = "";
-      response.setEncoding("utf8");
-      response.on("data", (part: string) => (body += part));
-      response.on("end", () => {
-        request.destroy();
-        resolve({ status: response.statusCode ?? 0, body, written });
-      });
-    });
-    request.on("error", (error) => {
-      if (!answered) reject(error);
-    });
-    request.write(
+/** A multipart body whose file part is sent until the server answers (see `streamMultipartUntilAnswered`). */
+const streamOversizedFile = (path: string, token: string, fieldName: string, total: number) => {
+  const boundary = "----ovs-test-boundary";
+  return streamMultipartUntilAnswered({
+    url: `${base}${path}`,
+    method: path.includes("thumbnail") ? "PATCH" : "POST",
+    token,
+    boundary,
+    head:
       `--${boundary}\r\nContent-Disposition: form-data; name="${fieldName}"; filename="big.srt"\r\n` +
-        "Content-Type: application/octet-stream\r\n\r\n",
-    );
-    const pump = () => {
-      while (!answered && written < total) {
-        written += chunk.length;
-        if (!request.write(chunk)) {
-          request.once("drain", pump);
-          return;
-        }
-      }
-      if (!answered) request.end();
-    };
-    pump();
+      "Content-Type: application/octet-stream\r\n\r\n",
+    total,
   });
+};
 
 beforeAll(async () => {
   service = await startTestService();

@@ -6,6 +6,7 @@ import type { Collection, User } from "@ovs/domain";
 import { aCollection, aUser, patternedBytes, storeIn } from "@ovs/domain/testing";
 import { startTestService } from "./support/test-service.js";
 import type { TestService } from "./support/test-service.js";
+import { streamMultipartUntilAnswered } from "./support/streamed-multipart.js";
 
 /**
  * `POST /api/v0/upload_file/`, as a client sees it: the real Koa app on the `test` profile, a
@@ -68,50 +69,22 @@ const videosIn = (of: Subject) =>
  * Sends the form with the file part's bytes chunk by chunk and no declared length, so the
  * limit can only be found while it streams: what the server answered, and how much was sent.
  */
-const streamChunked = (of: Subject, total: number) =>
-  new Promise<{ status: number; body: string; written: number }>((resolve, reject) => {
-    const boundary = "----ovs-upload-boundary";
-    const chunk = Buffer.alloc(64 * 1024, 0x41);
-    let written = 0;
-    let answered = false;
-    const request = httpRequest(`${of.service.base}/api/v0/upload_file/`, {
-      method: "POST",
-      headers: {
-        Authorization: `Bearer ${of.ownerToken}`,
-        "Content-Type": `multipart/form-data; boundary=${boundary}`,
-        "Transfer-Encoding": "chunked",
-      },
-    });
-    request.on("response", (response) => {
-      answered = true;
-      let body = "";
-      response.setEncoding("utf8");
-      response.on("data", (part: string) => (body += part));
-      response.on("end", () => {
-        request.destroy();
-        resolve({ status: response.statusCode ?? 0, body, written });
-      });
-    });
-    request.on("error", (error) => {
-      if (!answered) reject(error);
-    });
-    request.write(
+const streamChunked = (of: Subject, total: number) => {
+  const boundary = "----ovs-upload-boundary";
+  return streamMultipartUntilAnswered({
+    url: `${of.service.base}/api/v0/upload_file/`,
+    method: "POST",
+    token: of.ownerToken,
+    boundary,
+    head:
       `--${boundary}\r\nContent-Disposition: form-data; name="collection"\r\n\r\n${hexKey(of.collection.key)}\r\n` +
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.mp4"\r\n` +
-        "Content-Type: video/mp4\r\n\r\n",
-    );
-    const pump = () => {
-      while (!answered && written < total) {
-        written += chunk.length;
-        if (!request.write(chunk)) {
-          request.once("drain", pump);
-          return;
-        }
-      }
-      if (!answered) request.end(`\r\n--${boundary}--\r\n`);
-    };
-    pump();
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.mp4"\r\n` +
+      "Content-Type: video/mp4\r\n\r\n",
+    tail: `\r\n--${boundary}--\r\n`,
+    total,
+    chunked: true,
   });
+};
 
 describe("uploading a video file directly", () => {
   it("streams a multi-MiB file into the upload bucket intact and queues the video for transcoding", async () => {
