@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import Router from "@koa/router";
 import type { Context } from "koa";
 import { Redacted } from "effect";
@@ -7,6 +6,7 @@ import type { MediaConvertEventSettings, SnsMessageVerifier } from "@ovs/adapter
 import { promised } from "../composition/promised.js";
 import type { UseCases } from "../composition/use-cases.js";
 import { readUtf8Body } from "../http/json-body.js";
+import { sameSecret } from "../http/same-secret.js";
 
 export const TRANSCODE_WEBHOOK_PATH = "/api/transcode-jobs/";
 
@@ -25,12 +25,6 @@ export interface TranscodeWebhook {
   /** `OVS_TRANSCODE_WEBHOOK_SECRET`, required on raw EventBridge bodies. */
   readonly sharedSecret: Redacted.Redacted<string>;
 }
-
-const digest = (value: string): Buffer => createHash("sha256").update(value, "utf8").digest();
-
-/** Compared as digests, so neither the content nor the length of the secret shows in the timing. */
-const sameSecret = (given: string, expected: Redacted.Redacted<string>): boolean =>
-  timingSafeEqual(digest(given), digest(Redacted.value(expected)));
 
 const isSnsDelivery = (ctx: Context, body: unknown): boolean =>
   ctx.get("x-amz-sns-message-type") !== "" ||
@@ -75,7 +69,7 @@ export const transcodeWebhookRoutes = (input: {
     const body = parsed(text);
     if (!isSnsDelivery(ctx, body)) {
       const secret = ctx.get(TRANSCODE_WEBHOOK_SECRET_HEADER);
-      if (secret === "" || !sameSecret(secret, webhook.sharedSecret)) {
+      if (secret === "" || !sameSecret(secret, Redacted.value(webhook.sharedSecret))) {
         ctx.status = 403;
         ctx.body = {
           detail: `A raw event needs the ${TRANSCODE_WEBHOOK_SECRET_HEADER} header with the shared secret.`,

@@ -1,5 +1,6 @@
-import { createHash, randomFillSync, timingSafeEqual } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import type { Middleware, ParameterizedContext } from "koa";
+import { sameSecret } from "../http/same-secret.js";
 import type { CsrfState, PrincipalState } from "./auth-state.js";
 
 export interface CsrfOptions {
@@ -49,10 +50,6 @@ const newToken = (): string => {
   return token;
 };
 
-/** Compares digests, so neither the contents nor the length of the token shows in the timing. */
-const sameToken = (a: string, b: string): boolean =>
-  timingSafeEqual(createHash("sha256").update(a).digest(), createHash("sha256").update(b).digest());
-
 /**
  * CSRF protection as the upstream UI expects it (docs/architecture.md §6.9): the SPA reads the
  * `csrftoken` cookie (so it is not httpOnly) and sends it back in `X-CSRFToken` on writes. Only
@@ -85,7 +82,7 @@ export const makeCsrfProtection = (options: CsrfOptions = {}): CsrfProtection =>
       const authenticatedBy = ctx.state.authenticatedBy;
       if (!SAFE_METHODS.has(ctx.method) && authenticatedBy !== "bearer" && authenticatedBy !== "none") {
         const header = ctx.get(CSRF_HEADER_NAME);
-        if (token === undefined || header === "" || !sameToken(header, token)) {
+        if (token === undefined || header === "" || !sameSecret(header, token)) {
           ctx.status = 403;
           ctx.body = { detail: CSRF_FAILURE_DETAIL };
           return;

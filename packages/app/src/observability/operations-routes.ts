@@ -1,13 +1,11 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import Router from "@koa/router";
 import { Redacted } from "effect";
+import { sameSecret } from "../http/same-secret.js";
 import type { Operations } from "./operations.js";
 import type { ServiceMetrics } from "./service-metrics.js";
 
 /** Where the process is in its life: readiness is 503 before it serves and once it drains. */
 export type ServicePhase = "starting" | "serving" | "draining";
-
-const digest = (value: string): Buffer => createHash("sha256").update(value, "utf8").digest();
 
 /**
  * `/health/liveness` (the process answers), `/health/readiness` (it can take work now: serving,
@@ -44,7 +42,7 @@ export const operationsRoutes = (input: {
     ctx.set("Cache-Control", "no-store");
     if (input.metricsToken !== null) {
       const given = /^Bearer (.+)$/.exec(ctx.get("Authorization"))?.[1] ?? "";
-      if (!timingSafeEqual(digest(given), digest(Redacted.value(input.metricsToken)))) {
+      if (!sameSecret(given, Redacted.value(input.metricsToken))) {
         ctx.status = 401;
         ctx.set("WWW-Authenticate", 'Bearer realm="metrics"');
         ctx.body = { detail: "The metrics need Authorization: Bearer with OVS_METRICS_TOKEN." };
