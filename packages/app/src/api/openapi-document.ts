@@ -180,9 +180,11 @@ const COLLECTION_BODY_DESCRIPTIONS = {
     "Staff only. Publishes the collection: new videos start public. Changing it on an existing collection " +
     "makes every video public (or, when unpublishing, private) — except that publishing a collection " +
     "included in MIT Learn leaves its videos as they are.",
-  include_in_learn: "Staff only. Offers the collection's public videos to MIT Learn (the public feed's filter).",
+  include_in_learn:
+    "Staff only. Offers the collection's public videos to MIT Learn (the public feed's filter).",
   for_shorts: "Staff only. Transcodes the collection's videos in portrait sizes, for shorts.",
-  stream_source: "Staff only. Where the collection's public videos stream from: `Youtube`, `Cloudfront`, or null.",
+  stream_source:
+    "Staff only. Where the collection's public videos stream from: `Youtube`, `Cloudfront`, or null.",
 };
 
 const EDX_ENDPOINT_BODY_DESCRIPTIONS = {

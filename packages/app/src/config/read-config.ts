@@ -515,16 +515,14 @@ const readLocalAdapters = (
     urlSource: readUrlSource(readers, shared.maxUploadBytes),
     edx: readEdx(readers),
   }).pipe(
-    Option.map(
-      (read): LocalAdaptersConfig => ({
-        cdnPort: read.cdnPort,
-        ffmpegPath: read.ffmpegPath ?? null,
-        transcodeConcurrency: read.transcodeConcurrency,
-        transcodeTimeout: read.transcodeTimeout,
-        urlSource: urlSourceInput(read.urlSource),
-        edx: read.edx,
-      }),
-    ),
+    Option.map((read): LocalAdaptersConfig => ({
+      cdnPort: read.cdnPort,
+      ffmpegPath: read.ffmpegPath ?? null,
+      transcodeConcurrency: read.transcodeConcurrency,
+      transcodeTimeout: read.transcodeTimeout,
+      urlSource: urlSourceInput(read.urlSource),
+      edx: read.edx,
+    })),
   );
 };
 
@@ -734,7 +732,11 @@ export const readConfig = (env: Env): Either.Either<AppConfig, ConfigError> => {
     : r.optional("DATABASE_URL", postgresUrl(), "PGlite under OVS_DATA_DIR");
   const maxUploadBytes = r.withDefault("OVS_MAX_UPLOAD_BYTES", bytes(), String(DEFAULT_MAX_UPLOAD_BYTES));
   const logLevel = r.withDefault("OVS_LOG_LEVEL", oneOf(...LOG_LEVELS), "info");
-  const metricsToken = r.optional("OVS_METRICS_TOKEN", secret(MIN_SECRET_KEY_LENGTH), "none: /metrics is open");
+  const metricsToken = r.optional(
+    "OVS_METRICS_TOKEN",
+    secret(MIN_SECRET_KEY_LENGTH),
+    "none: /metrics is open",
+  );
   const idleLifetime = r.withDefault("OVS_SESSION_IDLE_SECONDS", seconds(1), String(12 * HOUR));
   const absoluteLifetime = r.withDefault("OVS_SESSION_ABSOLUTE_SECONDS", seconds(1), String(14 * DAY));
   both(idleLifetime, absoluteLifetime, (idle, absolute) => {
@@ -749,7 +751,8 @@ export const readConfig = (env: Env): Either.Either<AppConfig, ConfigError> => {
   const domain = readDomain(readers, awsOr, baseUrl);
   const workers = readWorkers(r, domain);
   const awsAdapters = isAws ? readAwsAdapters(readers, { baseUrl, domain, maxUploadBytes }) : undefined;
-  const localAdapters = profile === "local" ? readLocalAdapters(readers, { port, maxUploadBytes }) : undefined;
+  const localAdapters =
+    profile === "local" ? readLocalAdapters(readers, { port, maxUploadBytes }) : undefined;
 
   const common = Option.all({
     port,
