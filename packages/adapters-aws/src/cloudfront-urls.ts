@@ -149,6 +149,10 @@ export class CloudFrontUrls implements CdnUrls {
         "Key-Pair-Id": signed["CloudFront-Key-Pair-Id"],
         ...(algorithm === "SHA256" ? { "Hash-Algorithm": "SHA256" } : {}),
       },
+      // As the signer names them (with `CloudFront-Hash-Algorithm` under SHA-256).
+      cookies: Object.fromEntries(
+        Object.entries(signed).filter((entry): entry is [string, string] => entry[1] !== undefined),
+      ),
       expiresAt,
     };
   }

@@ -50,6 +50,11 @@ export interface ServiceRouterOptions {
   };
   /** Cookies without `Secure`: only the local profile, which is plain http on loopback. */
   readonly insecureCookies: boolean;
+  /**
+   * `OVS_PLAYBACK_SIGNED_COOKIES` on: the playback endpoint also sets the grant as CDN cookies,
+   * with `OVS_PLAYBACK_COOKIE_DOMAIN` (null for host-only). Off when left out.
+   */
+  readonly playbackCookies?: { readonly domain: string | null };
   /** The OIDC flow; without one, the sign-in routes are absent (an embedder authenticates its own way). */
   readonly signIn?: SignInFlow;
   readonly authenticateBearer: AuthenticateBearer;
@@ -95,7 +100,15 @@ export const makeServiceRouter = (options: ServiceRouterOptions): Router => {
   }
   for (const routes of [
     collectionsRoutes({ useCases: options.useCases, baseUrl: options.baseUrl, readJson }),
-    videosRoutes({ useCases: options.useCases, baseUrl: options.baseUrl, readJson }),
+    videosRoutes({
+      useCases: options.useCases,
+      baseUrl: options.baseUrl,
+      readJson,
+      playbackCookies:
+        options.playbackCookies === undefined
+          ? null
+          : { domain: options.playbackCookies.domain, insecure: options.insecureCookies },
+    }),
     videoStatusRoutes({ useCases: options.useCases, ports: options.ports }),
     thumbnailRoutes({
       useCases: options.useCases,

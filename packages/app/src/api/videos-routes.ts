@@ -7,6 +7,8 @@ import type { UseCases } from "../composition/use-cases.js";
 import { filtersOf, parameter, principalOf, queryOf } from "./api-context.js";
 import type { ReadJson } from "./api-options.js";
 import { loadEnvelope, requestedPage } from "./list-page.js";
+import { setPlaybackCookies } from "./playback-cookies.js";
+import type { PlaybackCookieSettings } from "./playback-cookies.js";
 
 const VIDEOS_PAGE_SIZE = 1000;
 
@@ -20,8 +22,10 @@ export const videosRoutes = (input: {
   readonly useCases: UseCases;
   readonly baseUrl: string;
   readonly readJson: ReadJson;
+  /** Set when the playback endpoint also sets the grant as CDN cookies (`OVS_PLAYBACK_SIGNED_COOKIES`). */
+  readonly playbackCookies: PlaybackCookieSettings | null;
 }) => {
-  const { useCases, baseUrl, readJson } = input;
+  const { useCases, baseUrl, readJson, playbackCookies } = input;
   const router = new Router();
 
   router.get("/api/v0/videos/", async (ctx) => {
@@ -58,7 +62,13 @@ export const videosRoutes = (input: {
   });
 
   router.get("/api/v0/videos/:key/playback/", async (ctx) => {
-    ctx.body = await promised(useCases.getPlayback.run(principalOf(ctx), parameter(ctx, "key")));
+    const { signedCookies, ...playback } = await promised(
+      useCases.getPlayback.run(principalOf(ctx), parameter(ctx, "key")),
+    );
+    if (signedCookies !== null && playbackCookies !== null) {
+      setPlaybackCookies(ctx, signedCookies, playbackCookies);
+    }
+    ctx.body = playback;
     // A grant is personal and expires: never let a shared cache keep it.
     ctx.set("Cache-Control", "private, no-store");
   });

@@ -78,9 +78,16 @@ export const openAwsProfile = async (config: AwsConfig, logger: QueueLogger): Pr
     .toResolvedValue(
       () => new MediaConvertTranscoder(createMediaConvertClient(aws.clients.mediaConvert), aws.mediaConvert),
     );
-  container
-    .bind(CdnUrls)
-    .toResolvedValue((clock: ClockPort) => new CloudFrontUrls({ ...aws.cloudFrontUrls, clock }), [Clock]);
+  container.bind(CdnUrls).toResolvedValue(
+    (clock: ClockPort) =>
+      new CloudFrontUrls({
+        ...aws.cloudFrontUrls,
+        ttl: config.playback.grantLifetime,
+        window: config.playback.grantWindow,
+        clock,
+      }),
+    [Clock],
+  );
   container
     .bind(CdnInvalidator)
     .toResolvedValue(

@@ -144,7 +144,10 @@ const openProfile = async (
     case "aws":
       return { ...(await openAwsProfile(config, logger)), harness: null, local: null };
     case "test":
-      return { ...(await openTestProfile(testDatabase, logger, config.secretKey)), local: null };
+      return {
+        ...(await openTestProfile(testDatabase, logger, config.secretKey, config.playback)),
+        local: null,
+      };
     case "local": {
       // The dev users file is the sign-in issuer's accounts and the group directory at once.
       const { users } = localPaths(config.dataDir);
@@ -334,6 +337,7 @@ export const createOvs = async (options: CreateOvsOptions): Promise<Ovs> => {
     settings: config.domain,
     maxUploadBytes: config.maxUploadBytes,
     insecureCookies: config.profile !== "aws",
+    ...(config.playback.signedCookies ? { playbackCookies: { domain: config.playback.cookieDomain } } : {}),
     ...(signIn === undefined ? {} : { signIn }),
     ...(transcodeWebhook === undefined ? {} : { transcodeWebhook }),
     operations,

@@ -122,6 +122,8 @@ export const openLocalProfile = async (
         scheme: "http",
         keyPairId: signingKey.keyPairId,
         privateKey: Redacted.make(signingKey.privateKeyPem),
+        ttl: config.playback.grantLifetime,
+        window: config.playback.grantWindow,
         clock,
       }),
     [Clock],

@@ -6,6 +6,7 @@ import { makeInMemoryHarness } from "@ovs/domain/testing";
 import type { InMemoryHarness } from "@ovs/domain/testing";
 import { bindPorts } from "./port-tokens.js";
 import type { OpenedProfile } from "./opened-profile.js";
+import type { PlaybackConfig } from "../config/index.js";
 
 /**
  * The in-memory harness behind every port, for HTTP tests and demos: the same use cases and
@@ -21,8 +22,14 @@ export const openTestProfile = async (
   logger: QueueLogger,
   /** `OVS_SECRET_KEY`, which seals the edX credentials in the database (generated per start here). */
   credentialsKey: Redacted.Redacted<string>,
+  /** `OVS_PLAYBACK_GRANT_SECONDS` and `OVS_CDN_SIGNATURE_WINDOW_SECONDS`, for the harness's CDN grants. */
+  playback: Pick<PlaybackConfig, "grantLifetime" | "grantWindow">,
 ): Promise<OpenedProfile & { readonly harness: InMemoryHarness }> => {
-  const harness = makeInMemoryHarness({ realTime: true, ids: "random" });
+  const harness = makeInMemoryHarness({
+    realTime: true,
+    ids: "random",
+    cdnGrant: { ttl: playback.grantLifetime, window: playback.grantWindow },
+  });
   const container = new Container();
   if (database === undefined) {
     bindPorts(container, harness.ports);

@@ -33,6 +33,25 @@ export interface SessionConfig {
   readonly absoluteLifetime: Duration.Duration;
 }
 
+/** How protected videos' grants are made and handed out (docs/architecture.md §5.6). */
+export interface PlaybackConfig {
+  /**
+   * `OVS_PLAYBACK_GRANT_SECONDS`: how long a grant lasts at least, counted from the end of its
+   * window; long enough for a lecture watched in one sitting, and players refresh it before it ends.
+   */
+  readonly grantLifetime: Duration.Duration;
+  /** `OVS_CDN_SIGNATURE_WINDOW_SECONDS`: grants asked for within one window share one signature. */
+  readonly grantWindow: Duration.Duration;
+  /** `OVS_PLAYBACK_SIGNED_COOKIES`: the playback endpoint also sets the grant as CDN cookies. */
+  readonly signedCookies: boolean;
+  /**
+   * `OVS_PLAYBACK_COOKIE_DOMAIN`: the cookies' `Domain`, shared by the app and the CDN (such as
+   * `video.example.edu` for `cdn.video.example.edu`); null sets host-only cookies, which a CDN on
+   * the app's own host (another port, as in the `local` profile) receives too.
+   */
+  readonly cookieDomain: string | null;
+}
+
 /** The SDK clients' settings; CloudFront's API lives in us-east-1 whatever the region. */
 export interface AwsClientsConfig {
   readonly s3: S3ClientSettings;
@@ -49,7 +68,8 @@ export interface AwsAdaptersConfig {
   readonly s3ObjectStore: S3ObjectStoreSettingsInput;
   readonly mediaConvert: MediaConvertJobSettings;
   readonly mediaConvertEvents: MediaConvertEventSettings;
-  readonly cloudFrontUrls: Omit<CloudFrontUrlsSettings, "clock">;
+  /** The grant's lifetime and window come from `PlaybackConfig`. */
+  readonly cloudFrontUrls: Omit<CloudFrontUrlsSettings, "clock" | "ttl" | "window">;
   readonly cloudFrontInvalidator: CloudFrontInvalidatorSettings;
   readonly snsVerifier: Pick<SnsMessageVerifierSettings, "region" | "topicArn">;
   /** `OVS_TRANSCODE_WEBHOOK_SECRET`: the shared secret a raw EventBridge body must carry (docs/architecture.md §6.1). */
@@ -79,6 +99,7 @@ interface CommonConfig {
   /** `OVS_MAX_UPLOAD_BYTES`: the largest video accepted by direct upload. */
   readonly maxUploadBytes: number;
   readonly session: SessionConfig;
+  readonly playback: PlaybackConfig;
   readonly domain: DomainSettings;
   /** `OVS_WORKERS_<QUEUE>` and `OVS_SCHEDULE_<NAME>_CRON`: the worker role's concurrency and schedules. */
   readonly workers: WorkersConfig;

@@ -4,6 +4,7 @@ export type {
   AwsClientsConfig,
   LogLevel,
   Profile,
+  PlaybackConfig,
   SessionConfig,
 } from "./app-config.js";
 export { LOG_LEVELS, PROFILES } from "./app-config.js";

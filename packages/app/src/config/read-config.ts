@@ -21,7 +21,7 @@ import {
 import { MAX_RETRY_DELAY_SECONDS } from "@ovs/domain";
 import type { DomainSettings } from "@ovs/domain";
 import { Data, Duration, Either, Option, ParseResult, Schema } from "effect";
-import type { AppConfig, AwsAdaptersConfig, LocalAdaptersConfig } from "./app-config.js";
+import type { AppConfig, AwsAdaptersConfig, LocalAdaptersConfig, PlaybackConfig } from "./app-config.js";
 import { LOG_LEVELS, PROFILES } from "./app-config.js";
 import { EnvReader } from "./env-reader.js";
 import { readWorkers } from "./worker-settings.js";
@@ -348,8 +348,6 @@ const readCloudFront = ({ r, need }: Readers) => {
       text("a CloudFront public key id such as K2JCJMDEHXQW5F", /^[A-Z0-9]{1,64}$/),
     ),
     privateKey: need("CLOUDFRONT_PRIVATE_KEY", rsaPrivateKey()),
-    ttl: r.withDefault("OVS_CDN_SIGNATURE_TTL_SECONDS", seconds(1), String(6 * HOUR)),
-    window: r.withDefault("OVS_CDN_SIGNATURE_WINDOW_SECONDS", seconds(1), String(HOUR)),
     algorithm: r.withDefault("OVS_CDN_SIGNATURE_ALGORITHM", oneOf("SHA1", "SHA256"), "SHA1"),
   });
   const cloudFrontInvalidator = Option.all({
@@ -494,6 +492,19 @@ const urlSourceInput = (read: Option.Option.Value<ReturnType<typeof readUrlSourc
   headersTimeout: read.headersTimeout,
   idleReadTimeout: read.idleReadTimeout,
 });
+
+/** Grants for protected videos, in every profile: the `local` one signs as CloudFront does. */
+const readPlayback = ({ r }: Readers): Option.Option<PlaybackConfig> =>
+  Option.all({
+    grantLifetime: r.withDefault("OVS_PLAYBACK_GRANT_SECONDS", seconds(1), String(6 * HOUR)),
+    grantWindow: r.withDefault("OVS_CDN_SIGNATURE_WINDOW_SECONDS", seconds(1), String(HOUR)),
+    signedCookies: r.withDefault("OVS_PLAYBACK_SIGNED_COOKIES", boolean(), "false"),
+    cookieDomain: r.optional(
+      "OVS_PLAYBACK_COOKIE_DOMAIN",
+      text("a domain name such as video.example.edu", /^(?=.{1,253}$)([a-z0-9-]{1,63}\.)*[a-z0-9-]{1,63}$/i),
+      "host-only cookies",
+    ),
+  }).pipe(Option.map((read) => ({ ...read, cookieDomain: read.cookieDomain ?? null })));
 
 /** The `local` profile: everything on one machine, nothing required. */
 const readLocalAdapters = (
@@ -748,6 +759,7 @@ export const readConfig = (env: Env): Either.Either<AppConfig, ConfigError> => {
     }
   });
 
+  const playback = readPlayback(readers);
   const domain = readDomain(readers, awsOr, baseUrl);
   const workers = readWorkers(r, domain);
   const awsAdapters = isAws ? readAwsAdapters(readers, { baseUrl, domain, maxUploadBytes }) : undefined;
@@ -765,6 +777,7 @@ export const readConfig = (env: Env): Either.Either<AppConfig, ConfigError> => {
     metricsToken,
     idleLifetime,
     absoluteLifetime,
+    playback,
     domain,
     workers,
   });
@@ -789,6 +802,7 @@ export const readConfig = (env: Env): Either.Either<AppConfig, ConfigError> => {
     logLevel: read.logLevel,
     metricsToken: read.metricsToken ?? null,
     session: { idleLifetime: read.idleLifetime, absoluteLifetime: read.absoluteLifetime },
+    playback: read.playback,
     domain: read.domain,
     workers: read.workers,
     variables: r.variables,

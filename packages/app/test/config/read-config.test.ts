@@ -240,8 +240,12 @@ describe("readConfig, aws profile", () => {
       algorithm: "SHA1",
     });
     expect(Redacted.value(aws.cloudFrontUrls.privateKey)).toBe(RSA_KEY);
-    expect(seconds(aws.cloudFrontUrls.ttl!)).toBe(6 * 3600);
-    expect(seconds(aws.cloudFrontUrls.window!)).toBe(3600);
+    expect(config.playback).toEqual({
+      grantLifetime: Duration.seconds(6 * 3600),
+      grantWindow: Duration.seconds(3600),
+      signedCookies: false,
+      cookieDomain: null,
+    });
     expect(aws.cloudFrontInvalidator).toEqual({ distributionId: "E2QWRUHAPOMQZL" });
     expect(aws.snsVerifier).toEqual({
       region: "us-east-1",
@@ -659,7 +663,7 @@ describe("describeConfig", () => {
     expect(lines).toContain("OVS_URL_SOURCE_ALLOWED_RANGES=10.0.0.0/8,fd00::/8");
     expect(lines).toContain("OVS_S3_FORCE_PATH_STYLE=true");
     expect(lines).toContain("AWS_S3_UPLOAD_MULTIPART_CHUNKSIZE_MB=5 (default)");
-    expect(lines).toContain("OVS_CDN_SIGNATURE_TTL_SECONDS=21600 (default)");
+    expect(lines).toContain("OVS_PLAYBACK_GRANT_SECONDS=21600 (default)");
   });
 
   it("never shows a secret, in the report or in the configuration's JSON", () => {
@@ -693,5 +697,41 @@ describe("describeConfig", () => {
     ]) {
       expect(text).not.toContain(value);
     }
+  });
+});
+
+describe("readConfig, protected playback", () => {
+  it("reads the grant's lifetime and window, and the signed cookies, in every profile", () => {
+    for (const env of [{ OVS_PROFILE: "local" }, awsEnv()]) {
+      const config = configOf({
+        ...env,
+        OVS_PLAYBACK_GRANT_SECONDS: "10800",
+        OVS_CDN_SIGNATURE_WINDOW_SECONDS: "600",
+        OVS_PLAYBACK_SIGNED_COOKIES: "true",
+        OVS_PLAYBACK_COOKIE_DOMAIN: "video.example.edu",
+      });
+      expect(config.playback).toEqual({
+        grantLifetime: Duration.seconds(10800),
+        grantWindow: Duration.seconds(600),
+        signedCookies: true,
+        cookieDomain: "video.example.edu",
+      });
+    }
+  });
+
+  it("refuses a grant that never lasts, and a cookie domain that is not a domain name", () => {
+    const problems = problemsOf({
+      OVS_PROFILE: "local",
+      OVS_PLAYBACK_GRANT_SECONDS: "0",
+      OVS_PLAYBACK_SIGNED_COOKIES: "sometimes",
+      OVS_PLAYBACK_COOKIE_DOMAIN: "https://video.example.edu/",
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^OVS_PLAYBACK_GRANT_SECONDS: /),
+      expect.stringMatching(/^OVS_PLAYBACK_SIGNED_COOKIES: /),
+      expect.stringMatching(
+        /^OVS_PLAYBACK_COOKIE_DOMAIN: expected a domain name such as video\.example\.edu/,
+      ),
+    ]);
   });
 });

@@ -58,5 +58,15 @@ export const describeCdnUrlsContract = (name: string, make: () => Promise<CdnUrl
         const second = await run(urls.signedAccess(hexKey(aVideoKey())));
         expect(second.queryParameters["Signature"]).not.toBe(first.queryParameters["Signature"]);
       }));
+
+    it("offers the same grant as CloudFront signed cookies: the parameters' values under the cookies' names", () =>
+      withSubject(async ({ urls }) => {
+        const access = await run(urls.signedAccess(hexKey(aVideoKey())));
+        expect(access.cookies).toEqual(
+          Object.fromEntries(
+            Object.entries(access.queryParameters).map(([name, value]) => [`CloudFront-${name}`, value]),
+          ),
+        );
+      }));
   });
 };

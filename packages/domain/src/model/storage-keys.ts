@@ -92,6 +92,14 @@ export const servedPrefixes = (hex: HexKey, space: KeySpace): ReadonlyArray<stri
   subtitlePrefix(hex, space),
 ];
 
+/**
+ * The CDN URL paths of a protected video's served folders. Signed cookies are set once per path,
+ * so each video's cookies reach only its own objects and the cookies of several videos open in
+ * one browser do not overwrite each other.
+ */
+export const protectedCookiePaths = (hex: HexKey): ReadonlyArray<string> =>
+  servedPrefixes(hex, "restricted").map((prefix) => `/${prefix}/`);
+
 /** The same object in the other key space (for the visibility move). */
 export const keyInSpace = (key: string, space: KeySpace): string => {
   const unrestricted = key.startsWith(`${RESTRICTED_PREFIX}/`)
@@ -102,6 +110,18 @@ export const keyInSpace = (key: string, space: KeySpace): string => {
 
 export const spaceOfKey = (key: string): KeySpace =>
   key.startsWith(`${RESTRICTED_PREFIX}/`) ? "restricted" : "public";
+
+const SERVED_FOLDERS: ReadonlySet<string> = new Set([TRANSCODE_PREFIX, THUMBNAIL_PREFIX, SUBTITLE_PREFIX]);
+
+/**
+ * Whether the CDN serves the object at `key` from a media behaviour (transcode outputs,
+ * thumbnails, subtitles, in either space). Anything else, such as an original upload
+ * (`<hex>/video.mp4`) or a retranscode's staging folder, is never handed to a player.
+ */
+export const isServedKey = (key: string): boolean => {
+  const unrestricted = keyInSpace(key, "public");
+  return SERVED_FOLDERS.has(unrestricted.slice(0, unrestricted.indexOf("/")));
+};
 
 /** Where a staged retranscode output goes live: the staging folder is swapped for the live prefix. */
 export const liveKeyForStagedKey = (stagedKey: string, hex: HexKey, space: KeySpace): string | undefined => {

@@ -9,6 +9,12 @@ import type { HexKey } from "../model/keys.js";
  */
 export interface SignedAccess {
   readonly queryParameters: Readonly<Record<string, string>>;
+  /**
+   * The same grant as cookies the CDN honours instead of the query parameters (CloudFront
+   * signed cookies: `CloudFront-Policy`, `CloudFront-Signature`, `CloudFront-Key-Pair-Id`), for
+   * a CDN that shares the app's cookie domain.
+   */
+  readonly cookies: Readonly<Record<string, string>>;
   readonly expiresAt: Date;
 }
 

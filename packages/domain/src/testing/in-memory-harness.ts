@@ -1,3 +1,4 @@
+import type { Duration } from "effect";
 import type { IdGenerator } from "../ports/id-generator.js";
 import { RandomIdGenerator } from "../runtime/random-id-generator.js";
 import type { DomainPorts } from "../usecases/domain-ports.js";
@@ -51,6 +52,8 @@ export interface InMemoryHarnessOptions {
   /** `deterministic` (default) repeats the same keys run after run; `random` gives UUIDv4s. */
   readonly ids?: "deterministic" | "random";
   readonly cdnHost?: string;
+  /** The CDN grants' lifetime and window (`InMemoryCdnUrls`' `ttl` and `window`); 6 hours and 1 hour when left out. */
+  readonly cdnGrant?: { readonly ttl: Duration.DurationInput; readonly window: Duration.DurationInput };
 }
 
 /**
@@ -68,9 +71,11 @@ export const makeInMemoryHarness = (options: InMemoryHarnessOptions = {}): InMem
     objectStore,
     videoSource: new InMemoryVideoSource(),
     transcoder: new InMemoryTranscoder(objectStore, options.ids === "random" ? { ids } : {}),
-    cdnUrls: new InMemoryCdnUrls(
-      options.cdnHost === undefined ? { clock } : { clock, host: options.cdnHost },
-    ),
+    cdnUrls: new InMemoryCdnUrls({
+      clock,
+      ...(options.cdnHost === undefined ? {} : { host: options.cdnHost }),
+      ...options.cdnGrant,
+    }),
     cdnInvalidator: new InMemoryCdnInvalidator(),
     groupDirectory: new InMemoryGroupDirectory(),
     mailer: new InMemoryMailer(clock),

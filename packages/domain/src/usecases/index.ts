@@ -80,7 +80,7 @@ export {
 export type { ListAbandonedMailError } from "./mail/list-abandoned-mail.js";
 export type { MailSweepResult } from "./mail/sweep-unsent-mail.js";
 export { GetPlayback } from "./playback/get-playback.js";
-export type { Playback, PlaybackGrant, SubtitleTrack } from "./playback/get-playback.js";
+export type { Playback, PlaybackCookies, PlaybackGrant, SubtitleTrack } from "./playback/get-playback.js";
 export type { MediaAccess } from "./playback/media-access.js";
 export { ReplaceVideoSource, ReplaceVideoSourceInput } from "./replace/replace-video-source.js";
 export type { ReplacedVideo, ReplaceVideoSourceError } from "./replace/replace-video-source.js";

@@ -83,12 +83,16 @@ export class InMemoryCdnUrls implements CdnUrls {
         ],
       });
       this.signatures += 1;
+      const queryParameters = {
+        Policy: cloudFrontBase64(policy),
+        Signature: cloudFrontBase64(fnv1a64Hex(bytesOfText(`${this.keyPairId}\n${policy}`))),
+        "Key-Pair-Id": this.keyPairId,
+      };
       const grant: SignedAccess = {
-        queryParameters: {
-          Policy: cloudFrontBase64(policy),
-          Signature: cloudFrontBase64(fnv1a64Hex(bytesOfText(`${this.keyPairId}\n${policy}`))),
-          "Key-Pair-Id": this.keyPairId,
-        },
+        queryParameters,
+        cookies: Object.fromEntries(
+          Object.entries(queryParameters).map(([name, value]) => [`CloudFront-${name}`, value]),
+        ),
         expiresAt,
       };
       // Older windows are never asked for again: keep the cache from growing without bound.

@@ -70,7 +70,7 @@ export const collectionViewFor = Effect.fn("collectionViewFor")(function* (
   const visible = videosVisibleTo(principal, collection, videos);
   const accesses = yield* Effect.forEach(visible, (media) =>
     Effect.map(
-      mediaAccessFor(ports.cdnUrls, media.video, collection),
+      mediaAccessFor(ports.cdnUrls, media, collection),
       (access) => [media.video.key, access.url] as const,
     ),
   );

@@ -419,7 +419,9 @@ describe("updating a collection", () => {
       const operator = userPrincipal(await store.user(aUser().staff()));
 
       await Effect.runPromise(update.run(operator, collection.key, { for_shorts: true }));
-      const mixed = await failureOf(update.run(operator, collection.key, { for_shorts: false, title: "Mine" }));
+      const mixed = await failureOf(
+        update.run(operator, collection.key, { for_shorts: false, title: "Mine" }),
+      );
 
       expect(storedCollection(harness, collection.key)).toMatchObject({ forShorts: true, title: "Physics" });
       expect(mixed).toMatchObject({ _tag: "CollectionNotFound" });

@@ -205,7 +205,7 @@ describe("playing a video", () => {
     expect(playback.sources).toHaveLength(2);
   });
 
-  it("hands out no URL for objects a protected video has not moved to the protected space yet", async () => {
+  it("keeps a video made private playable from where its objects still are, until its move copies them", async () => {
     const { harness, collection, play } = await setUp();
     const video = await transcodedVideo(
       harness,
@@ -216,8 +216,13 @@ describe("playing a video", () => {
 
     const playback = await play(aUser().principal("physics-students"), video.key);
 
-    expect(playback).toMatchObject({ playable: true, sources: [], subtitles: [], poster: null });
-    expect(JSON.stringify(playback.video)).not.toContain(`${CDN}/transcoded/`);
+    // The objects are still in the public space: plain URLs to them, as the move has not run.
+    expect(playback.playable).toBe(true);
+    expect(playback.sources.map((source) => source.src)).toEqual([
+      expect.stringMatching(new RegExp(`^${CDN}/transcoded/[0-9a-f]{32}/video__index\\.m3u8$`)),
+      expect.stringMatching(new RegExp(`^${CDN}/transcoded/[0-9a-f]{32}/video_custom\\.mp4$`)),
+    ]);
+    expect(JSON.stringify(playback.video)).not.toContain(`${CDN}/restricted/`);
   });
 
   it("leaves the player to YouTube for a public video streamed from YouTube", async () => {

@@ -6,6 +6,7 @@ import type { VideoStatus } from "../../model/video.js";
 import { languageName } from "../../model/languages.js";
 import { Encoding } from "../../model/video-file.js";
 import { exposedYouTubeId } from "../../model/youtube-video.js";
+import { protectedCookiePaths } from "../../model/storage-keys.js";
 import { mediaKeySpaceOf } from "../../policy/media-key-space.js";
 import { thumbnailsNewestFirst } from "../../policy/projections/stored-object-payloads.js";
 import type { PlaybackSource, VideoPayload } from "../../policy/projections/video-payload.js";
@@ -34,6 +35,16 @@ export interface PlaybackGrant {
   readonly expiresAt: Date;
 }
 
+/**
+ * The grant as CDN cookies, for a deployment whose CDN shares the app's cookie domain: each
+ * cookie is set once per path, until `expiresAt`. Not part of the JSON answer.
+ */
+export interface PlaybackCookies {
+  readonly values: Readonly<Record<string, string>>;
+  readonly paths: ReadonlyArray<string>;
+  readonly expiresAt: Date;
+}
+
 /** Everything the player, the video page and the embed page need for one video. */
 export interface Playback {
   /** The 32-character hex key pages show. */
@@ -55,11 +66,18 @@ export interface Playback {
   readonly grant: PlaybackGrant | null;
   /** The video as `GET /api/v0/videos/<key>/` shows it, for the page and the embed page. */
   readonly video: VideoPayload;
+  /** The grant as cookies; null when nothing is signed. The app sets them, never sends them as JSON. */
+  readonly signedCookies: PlaybackCookies | null;
 }
 
 export const VIDEO_KEY_FIELD = "key";
 
-const NO_MEDIA_ACCESS: MediaAccess = { url: () => "", expiresAt: null, signedQuery: null };
+const NO_MEDIA_ACCESS: MediaAccess = {
+  url: () => "",
+  expiresAt: null,
+  signedQuery: null,
+  signedCookies: null,
+};
 
 /**
  * Whether the video has outputs a player can use. Not the status alone: a video being
@@ -99,7 +117,7 @@ export class GetPlayback {
       // Nothing to play needs no signature, so a signing outage cannot break the status page.
       const access =
         playable || mediaKeySpaceOf(video, collection) === "public"
-          ? yield* mediaAccessFor(cdnUrls, video, collection)
+          ? yield* mediaAccessFor(cdnUrls, details, collection)
           : NO_MEDIA_ACCESS;
       const payload = videoPayload(details, principal, access.url);
       const sources = playable
@@ -129,6 +147,14 @@ export class GetPlayback {
             ? { queryParameters: access.signedQuery, expiresAt: access.expiresAt }
             : null,
         video: payload,
+        signedCookies:
+          access.signedCookies !== null && access.expiresAt !== null
+            ? {
+                values: access.signedCookies,
+                paths: protectedCookiePaths(hexKey(video.key)),
+                expiresAt: access.expiresAt,
+              }
+            : null,
       };
     }).pipe(
       // The player asks for this on every page view: the span is kept, without capturing the

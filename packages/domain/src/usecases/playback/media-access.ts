@@ -1,8 +1,10 @@
 import { Effect } from "effect";
 import { hexKey } from "../../model/keys.js";
 import type { Collection } from "../../model/collection.js";
-import { spaceOfKey } from "../../model/storage-keys.js";
+import { isServedKey, spaceOfKey } from "../../model/storage-keys.js";
 import type { Video } from "../../model/video.js";
+import { Encoding } from "../../model/video-file.js";
+import type { VideoFile, VideoSubtitle, VideoThumbnail } from "../../model/video-file.js";
 import { mediaKeySpaceOf } from "../../policy/media-key-space.js";
 import type { CdnSigningFailure, CdnUrls, SignedAccess } from "../../ports/cdn-urls.js";
 import { withSignedAccess } from "../../ports/cdn-urls.js";
@@ -15,6 +17,8 @@ export interface MediaAccess {
   readonly expiresAt: Date | null;
   /** The grant's query parameters, for a player to append to every request on the CDN host. */
   readonly signedQuery: Readonly<Record<string, string>> | null;
+  /** The same grant as CDN cookies; null when nothing is signed. */
+  readonly signedCookies: Readonly<Record<string, string>> | null;
 }
 
 /**
@@ -43,30 +47,61 @@ const openAccessOf = (cdnUrls: CdnUrls): MediaAccess => {
   let access = openAccess.get(cdnUrls);
   if (access === undefined) {
     access = Object.freeze({
-      url: (key: string) => cdnUrls.plainUrl(key),
+      url: (key: string) => (isServedKey(key) ? cdnUrls.plainUrl(key) : ""),
       expiresAt: null,
       signedQuery: null,
+      signedCookies: null,
     });
     openAccess.set(cdnUrls, access);
   }
   return access;
 };
 
+/** A video and where its objects are now: what decides its media URLs. */
+export interface VideoObjects {
+  readonly video: Pick<Video, "key" | "isPublic">;
+  readonly files: ReadonlyArray<Pick<VideoFile, "s3ObjectKey" | "encoding">>;
+  readonly thumbnails: ReadonlyArray<Pick<VideoThumbnail, "s3ObjectKey">>;
+  readonly subtitles: ReadonlyArray<Pick<VideoSubtitle, "s3ObjectKey">>;
+}
+
+/** The keys of the objects a player may be handed: everything but the original upload. */
+const servedKeysOf = (media: VideoObjects): ReadonlyArray<string> => [
+  ...media.files.filter((file) => file.encoding !== Encoding.original).map((file) => file.s3ObjectKey),
+  ...media.thumbnails.map((thumbnail) => thumbnail.s3ObjectKey),
+  ...media.subtitles.map((subtitle) => subtitle.s3ObjectKey),
+];
+
 /**
- * Media served openly (`mediaKeySpaceOf`: public videos, and the videos of a collection linked
- * to an edX course) gets plain CDN URLs (docs/architecture.md §5.6). Every other video gets one
- * signed grant over its protected prefix; only keys in the protected space get a URL, so an
- * object still waiting to be moved there, or the original upload, is never handed out unsigned.
+ * Media URLs for one video (docs/architecture.md §5.6). Each URL follows where its object is
+ * now: a key in the protected space gets the video's signed grant, a key in the public space a
+ * plain URL, and anything the CDN does not serve as media (the original upload, a staging
+ * folder) no URL at all. While a visibility move runs, a video's rows point at the old space
+ * until its copies are in place, so the video stays playable throughout, and the old objects
+ * are deleted only once nothing hands them out.
+ *
+ * A grant is signed when the video belongs in the protected space (`mediaKeySpaceOf`) or any of
+ * its objects still lives there; media served openly (public videos, and the videos of a
+ * collection linked to an edX course) needs none.
  */
 export const mediaAccessFor = (
   cdnUrls: CdnUrls,
-  video: Pick<Video, "key" | "isPublic">,
+  media: VideoObjects,
   collection: Pick<Collection, "edxCourseId">,
 ): Effect.Effect<MediaAccess, CdnSigningFailure> => {
-  if (mediaKeySpaceOf(video, collection) === "public") return Effect.succeed(openAccessOf(cdnUrls));
+  const { video } = media;
+  const protectedObjects =
+    mediaKeySpaceOf(video, collection) === "restricted" ||
+    servedKeysOf(media).some((key) => spaceOfKey(key) === "restricted");
+  if (!protectedObjects) return Effect.succeed(openAccessOf(cdnUrls));
   return Effect.map(cdnUrls.signedAccess(hexKey(video.key)), (grant) => ({
-    url: (key) => (spaceOfKey(key) === "restricted" ? signedUrl(cdnUrls.plainUrl(key), grant) : ""),
+    url: (key) => {
+      if (!isServedKey(key)) return "";
+      const plain = cdnUrls.plainUrl(key);
+      return spaceOfKey(key) === "restricted" ? signedUrl(plain, grant) : plain;
+    },
     expiresAt: grant.expiresAt,
     signedQuery: grant.queryParameters,
+    signedCookies: grant.cookies,
   }));
 };

@@ -206,7 +206,13 @@ describe("moving a video's objects to the key space of its visibility", () => {
       }),
     );
     expect(harness.cdnInvalidator.invalidatedPaths).toEqual(oldPaths);
-    const access = await run(mediaAccessFor(harness.cdnUrls, { key: video.key, isPublic: true }, collection));
+    const access = await run(
+      mediaAccessFor(
+        harness.cdnUrls,
+        { video: { key: video.key, isPublic: true }, files: [], thumbnails: [], subtitles: [] },
+        collection,
+      ),
+    );
     expect(access.url(hlsPlaylistKey(hex, "public"))).toBe(
       `https://d111.cloudfront.net/${hlsPlaylistKey(hex, "public")}`,
     );

@@ -23,7 +23,7 @@ export const videoViewFor = (
   principal: Principal,
   details: VideoDetails,
 ): Effect.Effect<VideoView, CdnSigningFailure> =>
-  Effect.map(mediaAccessFor(cdnUrls, details.video, details.collection), (access) => ({
+  Effect.map(mediaAccessFor(cdnUrls, details, details.collection), (access) => ({
     details,
     principal,
     mediaUrl: access.url,
