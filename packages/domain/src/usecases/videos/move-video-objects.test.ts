@@ -303,6 +303,35 @@ describe("moving a video's objects to the key space of its visibility", () => {
     expectAllIn("public");
   });
 
+  it("is repaired by running it again when the process dies between the copies and the deletes", async () => {
+    const { harness, video, setFlags, expectAllIn, servedKeys, move, run } = await setUp("public");
+    setFlags({ isPublic: false });
+    // The process dies at its first delete: every copy is made and every row already points at it.
+    const dyingStore = storeWith(harness.objectStore, {
+      delete: (location) =>
+        Effect.fail(new StorageFailure({ operation: "delete", ...location, transient: true, reason: "killed" })),
+    });
+
+    const error = await failureOf(move({ ...harness.ports, objectStore: dyingStore }).run(video.key));
+
+    expect(error).toMatchObject({ _tag: "StorageFailure", operation: "delete" });
+    // Both copies exist: the old public objects are still reachable, and nothing asked the CDN
+    // to forget them yet.
+    for (const space of ["public", "restricted"] as const) {
+      for (const [bucket, keys] of Object.entries(servedKeys(space))) {
+        for (const key of keys) expect(harness.objectStore.has({ bucket, key })).toBe(true);
+      }
+    }
+    expect(harness.jobs.pending("cdn.invalidate")).toEqual([]);
+    expect(harness.lease.holderOf(visibilityMoveLeaseName(video.key))).toBeUndefined();
+
+    const rerun = await run(move().run(video.key));
+
+    expect(rerun).toMatchObject({ _tag: "Moved", space: "restricted", copied: 0 });
+    expectAllIn("restricted");
+    expect(harness.jobs.pending("cdn.invalidate")).toHaveLength(1);
+  });
+
   it("leaves the rows alone when the video changes space during the copy, and the job that change queued cleans up", async () => {
     const { harness, video, setFlags, expectAllIn, move, run } = await setUp("public");
     setFlags({ isPublic: false });
