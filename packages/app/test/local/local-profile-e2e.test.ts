@@ -12,6 +12,7 @@ import { FAILED_STATUSES } from "@ovs/domain";
 import type { VideoStatus } from "@ovs/domain";
 import { FormBrowser, parseForm } from "../../../adapters-local/test/support/form-browser.js";
 import { CSRF_COOKIE_NAME, CSRF_FAILURE_DETAIL, DEFAULT_SESSION_COOKIE_NAME } from "../../src/auth/index.js";
+import { AppBrowser, devPasswordsFrom } from "./support/app-browser.js";
 import { freePorts, seconds, spawnOvs, waitFor, waitUntilReady } from "./support/ovs-child.js";
 import type { Spawned } from "./support/ovs-child.js";
 
@@ -20,68 +21,6 @@ import type { Spawned } from "./support/ovs-child.js";
  * as a child process on loopback ports, signed into through its embedded issuer, fed a generated
  * video by file and by URL, played back through its CDN, with its mail read at `/dev/mail`.
  */
-/**
- * The app's side of a browser: one cookie jar for the app's origin (session, CSRF token, sign-in
- * state), no redirect followed, and the CSRF header copied from the cookie on request. The
- * issuer's pages under `/dev/oidc` go through a `FormBrowser`, whose cookies are the issuer's.
- */
-class AppBrowser {
-  private readonly jar = new Map<string, string>();
-
-  constructor(readonly base: string) {}
-
-  cookie(name: string): string | undefined {
-    return this.jar.get(name);
-  }
-
-  async request(
-    pathOrUrl: string,
-    init: {
-      readonly method?: string;
-      readonly headers?: Record<string, string>;
-      readonly body?: RequestInit["body"];
-      readonly csrf?: boolean;
-    } = {},
-  ): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.jar.size > 0) {
-      headers.set("cookie", [...this.jar].map(([name, value]) => `${name}=${value}`).join("; "));
-    }
-    if (init.csrf === true) headers.set("X-CSRFToken", this.jar.get(CSRF_COOKIE_NAME) ?? "");
-    const response = await fetch(new URL(pathOrUrl, this.base), {
-      method: init.method ?? "GET",
-      redirect: "manual",
-      headers,
-      ...(init.body === undefined ? {} : { body: init.body }),
-    });
-    for (const header of response.headers.getSetCookie()) {
-      const [pair = ""] = header.split(";");
-      const separator = pair.indexOf("=");
-      const name = pair.slice(0, separator).trim();
-      const value = pair.slice(separator + 1).trim();
-      const expired = /expires=Thu, 01 Jan 1970/i.test(header) || /max-age=0(;|$)/i.test(header);
-      if (expired || value === "") this.jar.delete(name);
-      else this.jar.set(name, value);
-    }
-    return response;
-  }
-
-  /** JSON in, JSON out, with the CSRF header. */
-  async json(
-    path: string,
-    method: string,
-    body: unknown,
-  ): Promise<{ readonly status: number; readonly body: unknown }> {
-    const response = await this.request(path, {
-      method,
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-      csrf: true,
-    });
-    return { status: response.status, body: (await response.json()) as unknown };
-  }
-}
-
 interface PlaybackAnswer {
   readonly status: string;
   readonly playable: boolean;
@@ -181,12 +120,7 @@ describe("the local profile end to end, over HTTP, as a user would", { timeout: 
           : undefined,
       10_000,
     );
-    passwords = new Map(
-      [...banner.matchAll(/^ {4}(superuser|staff|viewer) +(\S+@\S+) +(\S+)$/gm)].map((match) => [
-        match[2] ?? "",
-        match[3] ?? "",
-      ]),
-    );
+    passwords = devPasswordsFrom(banner);
     expect([...passwords.keys()].sort()).toEqual(["admin@ovs.local", "staff@ovs.local", "viewer@ovs.local"]);
 
     // A loopback server as an upload source: the same file, by URL.
