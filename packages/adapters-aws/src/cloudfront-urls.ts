@@ -19,7 +19,7 @@ export interface CloudFrontUrlsSettings {
   readonly keyPairId: string;
   /** `CLOUDFRONT_PRIVATE_KEY`: the RSA private key, PEM; redacted, so it never shows in errors or logs. */
   readonly privateKey: Redacted.Redacted<string>;
-  /** `OVS_CDN_SIGNATURE_TTL`: how long a grant lasts at least, from the end of its window; 6 hours when left out. */
+  /** `OVS_PLAYBACK_GRANT_SECONDS`: how long a grant lasts at least, from the end of its window; 6 hours when left out. */
   readonly ttl?: Duration.DurationInput;
   /**
    * `OVS_CDN_SIGNATURE_WINDOW`: grants asked for within one window share their expiry, hence

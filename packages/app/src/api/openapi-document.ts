@@ -424,7 +424,9 @@ const playback = object({
         additionalProperties: string(),
         description: "Appended to every request the player makes to the CDN host.",
       },
-      expiresAt: dateTime(),
+      expiresAt: dateTime(
+        "The grant works until then (at least OVS_PLAYBACK_GRANT_SECONDS after it was made); refresh before.",
+      ),
     }),
   ),
   video: ref("Video"),
@@ -909,7 +911,12 @@ const paths = (bodies: RequestBodies): Record<string, OpenApiPathItem> => ({
       operationId: "videosPlayback",
       summary: "What a player needs to play a video",
       description:
-        "Sources, subtitle tracks, poster and, for a protected video, the CDN grant the player appends to its requests. " +
+        "Sources, subtitle tracks, poster and, for a protected video, the CDN grant. The playlists name their variants " +
+        "and segments by relative URIs, so a player appends `grant.queryParameters` to every request to the CDN host " +
+        "(hls.js `xhrSetup`/`fetchSetup`, Video.js VHS `beforeRequest`) and calls this endpoint again before " +
+        "`grant.expiresAt` for a fresh grant. With `OVS_PLAYBACK_SIGNED_COOKIES`, the grant is also set as CloudFront " +
+        "cookies (`CloudFront-Policy`, `CloudFront-Signature`, `CloudFront-Key-Pair-Id`) on each of the video's " +
+        "protected folders. A public video has `grant: null` and plain URLs. " +
         "Answered with `Cache-Control: private, no-store`.",
       tag: "videos",
       security: OPTIONAL_SIGN_IN,
