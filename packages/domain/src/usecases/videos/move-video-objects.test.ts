@@ -309,7 +309,9 @@ describe("moving a video's objects to the key space of its visibility", () => {
     // The process dies at its first delete: every copy is made and every row already points at it.
     const dyingStore = storeWith(harness.objectStore, {
       delete: (location) =>
-        Effect.fail(new StorageFailure({ operation: "delete", ...location, transient: true, reason: "killed" })),
+        Effect.fail(
+          new StorageFailure({ operation: "delete", ...location, transient: true, reason: "killed" }),
+        ),
     });
 
     const error = await failureOf(move({ ...harness.ports, objectStore: dyingStore }).run(video.key));
