@@ -563,7 +563,24 @@ const fieldErrors: Json = {
   },
 };
 
+const me = {
+  ...object({
+    user: nullable(
+      object({ id: integer, username: string(), email: string(), is_staff: boolean, is_superuser: boolean }),
+    ),
+    may_create_collections: boolean,
+    may_manage_edx_endpoints: boolean,
+    dropbox_key: nullable(
+      string("The Dropbox Chooser's public app key; null when Dropbox is not configured."),
+    ),
+    support_email: string(),
+  }),
+  description:
+    "Who is asking (null when anonymous), what they may do in general, and the settings the web UI shows.",
+};
+
 const SCHEMAS: Record<string, Json> = {
+  Me: me,
   Detail: detail,
   ErrorMessage: errorMessage,
   FieldErrors: fieldErrors,
@@ -1211,6 +1228,18 @@ const paths = (bodies: RequestBodies): Record<string, OpenApiPathItem> => ({
         "400": INVALID_QUERY,
         "404": INVALID_PAGE,
       },
+    }),
+  },
+  "/api/v0/me/": {
+    get: operation({
+      operationId: "meRetrieve",
+      summary: "Who am I, and what may I do",
+      description:
+        "The signed-in user (null for anonymous callers), whether they may create collections and manage edX endpoints, " +
+        "and the settings the web UI needs (the Dropbox Chooser key, the support address). Answered with `Cache-Control: private, no-store`.",
+      tag: "meta",
+      security: OPTIONAL_SIGN_IN,
+      responses: { "200": ok("Who is asking.", ref("Me")) },
     }),
   },
   "/api/v0/tokens/": {

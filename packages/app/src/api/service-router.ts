@@ -22,6 +22,8 @@ import { tokensRoutes } from "./tokens-routes.js";
 import { transcodeWebhookRoutes } from "./transcode-webhook-routes.js";
 import { failedJobsRoutes } from "./failed-jobs-routes.js";
 import { mailFailedRoutes } from "./mail-failed-routes.js";
+import { meRoutes } from "./me-routes.js";
+import type { MeSettings } from "./me-routes.js";
 import type { Operations } from "../observability/operations.js";
 import type { TranscodeWebhook } from "./transcode-webhook-routes.js";
 import { DEFAULT_VIDEO_MAX_UPLOAD_BYTES, uploadFileRoutes } from "./upload-file-routes.js";
@@ -62,6 +64,8 @@ export interface ServiceRouterOptions {
   readonly operations: Pick<Operations, "failedJobs">;
   /** MediaConvert's completion events; without it (no MediaConvert), the webhook route is absent. */
   readonly transcodeWebhook?: TranscodeWebhook;
+  /** What `GET /api/v0/me/` tells the web UI; without it, no Dropbox key and upstream's default address. */
+  readonly me?: MeSettings;
 }
 
 /**
@@ -124,6 +128,7 @@ export const makeServiceRouter = (options: ServiceRouterOptions): Router => {
     tokensRoutes({ useCases: options.useCases, readJson }),
     edxEndpointsRoutes({ useCases: options.useCases, readJson }),
     openApiRoutes({ baseUrl: options.baseUrl }),
+    meRoutes({ settings: options.me ?? { dropboxKey: null, supportEmail: "support@example.com" } }),
     failedJobsRoutes({ operations: options.operations }),
     mailFailedRoutes({ useCases: options.useCases }),
     ...(options.transcodeWebhook === undefined

@@ -342,6 +342,10 @@ export const createOvs = async (options: CreateOvsOptions): Promise<Ovs> => {
     ...(transcodeWebhook === undefined ? {} : { transcodeWebhook }),
     operations,
     authenticateBearer: options.authenticateBearer ?? apiTokenBearer(useCases, ports),
+    me: {
+      dropboxKey: config.profile === "aws" ? config.aws.dropbox.appKey : null,
+      supportEmail: config.domain.supportEmail,
+    },
   });
 
   let running: { stop(): Promise<void> } | undefined;
