@@ -7,6 +7,7 @@ import type { ServicePhase } from "../observability/operations-routes.js";
 import { requestObserver } from "../observability/request-observer.js";
 import { eventLoggerOf, makeServiceLogger } from "../observability/service-logger.js";
 import { devMailRoutes } from "../dev/dev-mail-routes.js";
+import { webRoutes } from "../web/web-routes.js";
 import { localBanner } from "./local-banner.js";
 import { writeOperatorTokenOnce } from "./operator-token.js";
 
@@ -54,6 +55,13 @@ export const serve = async (config: AppConfig, role: Role): Promise<void> => {
     }
     app.use(ovs.router.routes());
     app.use(ovs.router.allowedMethods());
+    // The browser UI's pages and assets, for the paths the API and sign-in left unanswered.
+    app.use(
+      webRoutes({
+        mediaOrigins: [...cdnHost, ...(ovs.local?.cdnUrl == null ? [] : [ovs.local.cdnUrl])],
+        dropboxChooser: config.aws !== null,
+      }),
+    );
   }
   const server: Server = app.listen(config.port, config.profile === "aws" ? "0.0.0.0" : "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import type { VideoStatus } from "../api/schema-types.js";
+import { formatDuration, statusDisplay } from "./video-status-text.js";
+
+const ALL: ReadonlyArray<VideoStatus> = [
+  "Created",
+  "Uploading",
+  "Upload failed",
+  "Transcoding",
+  "Transcode failed internal error",
+  "Transcode failed video error",
+  "Retranscode scheduled",
+  "Retranscoding",
+  "Retranscode failed error",
+  "Complete",
+  "Error",
+];
+
+describe("statusDisplay", () => {
+  it("explains every status but Complete in words, never with the raw status string", () => {
+    for (const status of ALL) {
+      const display = statusDisplay(status);
+      expect(display.label, status).not.toBe("");
+      if (status === "Complete") expect(display.explanation).toBe("");
+      else expect(display.explanation, status).toMatch(/\.$/);
+    }
+  });
+
+  it("polls only while something is under way", () => {
+    expect(ALL.filter((status) => statusDisplay(status).inProgress)).toEqual([
+      "Created",
+      "Uploading",
+      "Transcoding",
+      "Retranscode scheduled",
+      "Retranscoding",
+    ]);
+  });
+
+  it("offers a retry for a failed upload only, the one retry_upload takes", () => {
+    expect(ALL.filter((status) => statusDisplay(status).retryable)).toEqual(["Upload failed"]);
+    expect(ALL.filter((status) => statusDisplay(status).tone === "failed")).toEqual([
+      "Upload failed",
+      "Transcode failed internal error",
+      "Transcode failed video error",
+      "Retranscode failed error",
+      "Error",
+    ]);
+  });
+
+  it("tells what to do about an unusable file", () => {
+    expect(statusDisplay("Transcode failed video error").explanation).toContain("upload it again");
+  });
+});
+
+describe("formatDuration", () => {
+  it("writes minutes and seconds, with hours when needed", () => {
+    expect(formatDuration(75.4)).toBe("1:15");
+    expect(formatDuration(3725)).toBe("1:02:05");
+    expect(formatDuration(0)).toBe("0:00");
+    expect(formatDuration(null)).toBe("");
+    expect(formatDuration(Number.NaN)).toBe("");
+  });
+});
