@@ -53,6 +53,10 @@ export const collectionsRoutes = (input: {
     ctx.body = withNotices(collectionListPayload(created), created.notices);
   });
 
+  router.get("/api/v0/collections/:key/edx_posts/", async (ctx) => {
+    ctx.body = await promised(useCases.listEdxPosts.run(principalOf(ctx), parameter(ctx, "key")));
+  });
+
   router.get("/api/v0/collections/:key/", async (ctx) => {
     ctx.body = collectionPayload(
       await promised(useCases.getCollection.run(principalOf(ctx), parameter(ctx, "key"))),

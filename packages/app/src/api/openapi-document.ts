@@ -369,6 +369,7 @@ const sharedVideoFields = {
   is_private: boolean,
   cloudfront_url: string("The HLS playlist URL, or empty."),
   cta_link: nullable(string()),
+  duration: { ...number, description: "Seconds; 0 until a transcode measured it." },
 };
 const video = object({
   ...sharedVideoFields,
@@ -579,6 +580,19 @@ const me = {
     "Who is asking (null when anonymous), what they may do in general, and the settings the web UI shows.",
 };
 
+const edxPost = object({
+  video_key: hexKey,
+  video_title: string(),
+  endpoint_id: integer,
+  endpoint_name: string(),
+  outcome: enumOf(["Created", "Updated", "Rejected", "Failed", "NotEligible"]),
+  status: nullable({ ...integer, description: "edxval's HTTP status, when it answered." }),
+  detail: nullable(string("Why the post failed or was not sent; edxval's body for a rejection.")),
+  retrying: boolean,
+  attempt: integer,
+  posted_at: dateTime(),
+});
+
 const SCHEMAS: Record<string, Json> = {
   Me: me,
   Detail: detail,
@@ -604,6 +618,7 @@ const SCHEMAS: Record<string, Json> = {
   FailedJob: failedJob,
   AbandonedMail: abandonedMail,
   EdxEndpoint: edxEndpoint,
+  EdxPost: edxPost,
 };
 
 const errorResponse = (description: string, schema: Json): Json => ({
@@ -841,6 +856,23 @@ const paths = (bodies: RequestBodies): Record<string, OpenApiPathItem> => ({
         "403": responseRef("Forbidden"),
         "404": responseRef("NotFound"),
         "409": responseRef("Conflict"),
+      },
+    }),
+  },
+  "/api/v0/collections/{key}/edx_posts/": {
+    get: operation({
+      operationId: "collectionsEdxPosts",
+      summary: "What became of the videos posted to edX",
+      description:
+        "The last post of each video of the collection to each of its edX endpoints, in the collection's video " +
+        "order, then by endpoint name. Admins of the collection only.",
+      tag: "collections",
+      security: SIGNED_IN,
+      parameters: [COLLECTION_KEY],
+      responses: {
+        "200": ok("The posts.", object({ results: arrayOf(ref("EdxPost")) })),
+        "403": responseRef("Forbidden"),
+        "404": responseRef("NotFound"),
       },
     }),
   },
@@ -1199,6 +1231,24 @@ const paths = (bodies: RequestBodies): Record<string, OpenApiPathItem> => ({
       },
     }),
   },
+  ...Object.fromEntries(
+    (["/videos/{key}/download", "/videos/{key}/download/"] as const).map((path, index) => [
+      path,
+      {
+        get: operation({
+          operationId: index === 0 ? "videosDownload" : "videosDownloadSlash",
+          summary: "Download a public video's MP4",
+          description:
+            "Upstream's download link: a 302 to the unsigned CDN URL of the video's MP4. Public videos only; " +
+            "a protected video, or one without a transcoded MP4 (the original upload is never served), is not found.",
+          tag: "feed",
+          security: PUBLIC,
+          parameters: [VIDEO_KEY],
+          responses: { "302": ok("To the MP4 on the CDN (`Location`)."), "404": responseRef("NotFound") },
+        }),
+      },
+    ]),
+  ),
   [PUBLIC_VIDEOS_PATH]: {
     get: operation({
       operationId: "publicVideosList",

@@ -22,6 +22,7 @@ import { tokensRoutes } from "./tokens-routes.js";
 import { transcodeWebhookRoutes } from "./transcode-webhook-routes.js";
 import { failedJobsRoutes } from "./failed-jobs-routes.js";
 import { mailFailedRoutes } from "./mail-failed-routes.js";
+import { downloadRoutes } from "./download-routes.js";
 import { meRoutes } from "./me-routes.js";
 import type { MeSettings } from "./me-routes.js";
 import type { Operations } from "../observability/operations.js";
@@ -125,6 +126,7 @@ export const makeServiceRouter = (options: ServiceRouterOptions): Router => {
       maxUploadBytes: options.maxUploadBytes ?? DEFAULT_VIDEO_MAX_UPLOAD_BYTES,
     }),
     feedRoutes({ useCases: options.useCases }),
+    downloadRoutes({ useCases: options.useCases }),
     tokensRoutes({ useCases: options.useCases, readJson }),
     edxEndpointsRoutes({ useCases: options.useCases, readJson }),
     openApiRoutes({ baseUrl: options.baseUrl }),

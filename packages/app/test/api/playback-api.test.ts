@@ -2,7 +2,7 @@ import { Effect } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hexKey, hlsPlaylistKey, mp4Key, thumbnailKey, userPrincipal } from "@ovs/domain";
 import type { Collection, KeySpace, Video } from "@ovs/domain";
-import { aCollection, aUser, aVideo, storeIn } from "@ovs/domain/testing";
+import { DEFAULT_CDN_HOST, aCollection, aUser, aVideo, storeIn } from "@ovs/domain/testing";
 import type { VideoBuilder } from "@ovs/domain/testing";
 import { startTestService } from "./support/test-service.js";
 import type { TestService } from "./support/test-service.js";
@@ -127,6 +127,37 @@ describe("the playback endpoint", () => {
         expect(urls["original"]).toBe("");
         expect(urls["HLS"]).toMatch(/__index\.m3u8/);
       }
+    });
+  });
+
+  describe("the download link, /videos/<key>/download", () => {
+    let setup: Setup;
+    beforeAll(async () => {
+      setup = await setUp({});
+    });
+    afterAll(() => setup.service.stop());
+
+    it("redirects anyone to a public video's MP4 on the CDN, unsigned, with or without the slash", async () => {
+      const video = await transcoded(setup, aVideo().public(), "public");
+      for (const path of ["download", "download/"]) {
+        const response = await fetch(`${setup.service.base}/videos/${hexKey(video.key)}/${path}`, {
+          redirect: "manual",
+        });
+        expect(response.status).toBe(302);
+        expect(response.headers.get("location")).toBe(
+          `https://${DEFAULT_CDN_HOST}/${mp4Key(hexKey(video.key), "public")}`,
+        );
+      }
+    });
+
+    it("is not found for a protected video, even to its owner", async () => {
+      const video = await transcoded(setup, aVideo().private(), "restricted");
+      const response = await fetch(`${setup.service.base}/videos/${hexKey(video.key)}/download/`, {
+        redirect: "manual",
+        headers: { Authorization: `Bearer ${setup.viewerToken}` },
+      });
+      expect(response.status).toBe(404);
+      expect(response.headers.get("location")).toBeNull();
     });
   });
 

@@ -27,6 +27,8 @@ export {
   PostVideoToEdx,
 } from "./edx/post-video-to-edx.js";
 export type { EdxEndpointPost, EdxPostVideoResult } from "./edx/post-video-to-edx.js";
+export { ListEdxPosts } from "./edx/list-edx-posts.js";
+export type { EdxPostPayload } from "./edx/list-edx-posts.js";
 export { RequestCollectionSync } from "./edx/request-collection-sync.js";
 export type { EdxSyncAccepted, EdxSyncRequested } from "./edx/request-collection-sync.js";
 export { SyncCollectionToEdx } from "./edx/sync-collection-to-edx.js";
@@ -82,6 +84,7 @@ export type { MailSweepResult } from "./mail/sweep-unsent-mail.js";
 export { GetPlayback } from "./playback/get-playback.js";
 export type { Playback, PlaybackCookies, PlaybackGrant, SubtitleTrack } from "./playback/get-playback.js";
 export type { MediaAccess } from "./playback/media-access.js";
+export { GetVideoDownload } from "./playback/get-video-download.js";
 export { ReplaceVideoSource, ReplaceVideoSourceInput } from "./replace/replace-video-source.js";
 export type { ReplacedVideo, ReplaceVideoSourceError } from "./replace/replace-video-source.js";
 export { RetryFailedUpload } from "./replace/retry-failed-upload.js";

@@ -26,6 +26,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v0/collections/{key}/edx_posts/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What became of the videos posted to edX
+         * @description The last post of each video of the collection to each of its edX endpoints, in the collection's video order, then by endpoint name. Admins of the collection only.
+         */
+        get: operations["collectionsEdxPosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v0/collections/{key}/": {
         parameters: {
             query?: never;
@@ -305,6 +325,46 @@ export interface paths {
          * @description Admins of the collection only. Queues one sync and says which videos it will post and which it leaves out.
          */
         post: operations["syncCollectionWithEdx"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/videos/{key}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a public video's MP4
+         * @description Upstream's download link: a 302 to the unsigned CDN URL of the video's MP4. Public videos only; a protected video, or one without a transcoded MP4 (the original upload is never served), is not found.
+         */
+        get: operations["videosDownload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/videos/{key}/download/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a public video's MP4
+         * @description Upstream's download link: a 302 to the unsigned CDN URL of the video's MP4. Public videos only; a protected video, or one without a transcoded MP4 (the original upload is never served), is not found.
+         */
+        get: operations["videosDownloadSlash"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -598,6 +658,8 @@ export interface components {
             /** @description The HLS playlist URL, or empty. */
             cloudfront_url: string;
             cta_link: string | null;
+            /** @description Seconds; 0 until a transcode measured it. */
+            duration: number;
             collection_title: string;
             multiangle: boolean;
             is_logged_in_only: boolean;
@@ -624,6 +686,8 @@ export interface components {
             /** @description The HLS playlist URL, or empty. */
             cloudfront_url: string;
             cta_link: string | null;
+            /** @description Seconds; 0 until a transcode measured it. */
+            duration: number;
         };
         CollectionListItem: {
             /** @description 32 lowercase hex characters. */
@@ -821,6 +885,21 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        EdxPost: {
+            /** @description 32 lowercase hex characters. */
+            video_key: string;
+            video_title: string;
+            endpoint_id: number;
+            endpoint_name: string;
+            /** @enum {string} */
+            outcome: "Created" | "Updated" | "Rejected" | "Failed" | "NotEligible";
+            status: number | null;
+            detail: string | null;
+            retrying: boolean;
+            attempt: number;
+            /** Format: date-time */
+            posted_at: string;
         };
         /**
          * int
@@ -1054,6 +1133,37 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["BodyTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    collectionsEdxPosts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The collection's key: 32 hex characters or a dashed UUID. */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The posts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        results: components["schemas"]["EdxPost"][];
+                    };
+                };
+            };
+            400: components["responses"]["QueryCredentials"];
+            401: components["responses"]["InvalidToken"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1964,6 +2074,58 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["BodyTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    videosDownload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The video's key: 32 hex characters or a dashed UUID. */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the MP4 on the CDN (`Location`). */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["QueryCredentials"];
+            401: components["responses"]["InvalidToken"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    videosDownloadSlash: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The video's key: 32 hex characters or a dashed UUID. */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the MP4 on the CDN (`Location`). */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["QueryCredentials"];
+            401: components["responses"]["InvalidToken"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };

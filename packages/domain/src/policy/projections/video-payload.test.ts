@@ -31,9 +31,9 @@ const viewer = aUser().withId(51).principal("viewers");
 const superuser = aUser().withId(52).superuser().principal();
 
 describe("videoPayload — VideoSerializer", () => {
-  it("renders the golden video with every upstream field, in order", () => {
+  it("renders the golden video with every upstream field, in order, then OVS's duration", () => {
     const details = goldenDetails({
-      video: { viewLists: ["viewers"], ctaLink: "https://learn.mit.edu/c/1" },
+      video: { viewLists: ["viewers"], ctaLink: "https://learn.mit.edu/c/1", duration: 754.5 },
       collection: { viewLists: ["collection-viewers"], adminLists: ["video-admins"] },
     });
     const payload = videoPayload(details, viewer, plainUrl);
@@ -112,6 +112,7 @@ describe("videoPayload — VideoSerializer", () => {
       youtube_id: null,
       cloudfront_url: "",
       cta_link: "https://learn.mit.edu/c/1",
+      duration: 754.5,
     });
     expect(Object.keys(payload)).toEqual([
       "key",
@@ -134,6 +135,7 @@ describe("videoPayload — VideoSerializer", () => {
       "youtube_id",
       "cloudfront_url",
       "cta_link",
+      "duration",
     ]);
     expect(Object.keys(payload.sources[0] ?? {})).toEqual(["src", "label", "type"]);
   });
@@ -260,7 +262,7 @@ describe("shareableUrl — the Open edX video URL", () => {
 });
 
 describe("simpleVideoPayload — SimpleVideoSerializer", () => {
-  it("has exactly the upstream fields, in order", () => {
+  it("has exactly the upstream fields, in order, then OVS's duration for the video cards", () => {
     const details = goldenDetails({ collection: { allowShareOpenedx: true } });
     const payload = simpleVideoPayload(details, details.collection, owner, plainUrl);
     expect(Object.keys(payload)).toEqual([
@@ -279,6 +281,7 @@ describe("simpleVideoPayload — SimpleVideoSerializer", () => {
       "collection_key",
       "cloudfront_url",
       "cta_link",
+      "duration",
     ]);
     const full = videoPayload(details, owner, plainUrl);
     expect(payload).toEqual({
@@ -297,6 +300,7 @@ describe("simpleVideoPayload — SimpleVideoSerializer", () => {
       collection_key: full.collection_key,
       cloudfront_url: `${CDN}/transcoded/${GOLDEN_VIDEO_HEX}/video__index.m3u8`,
       cta_link: full.cta_link,
+      duration: full.duration,
     });
   });
 });

@@ -102,6 +102,8 @@ export interface VideoPayload {
   readonly youtube_id: string | null;
   readonly cloudfront_url: string;
   readonly cta_link: string | null;
+  /** Seconds, as the public feed gives it; 0 until a transcode measured it. Not upstream's: added for video pages. */
+  readonly duration: number;
 }
 
 /** Upstream `SimpleVideoSerializer`, the items of a collection's `videos`. */
@@ -121,6 +123,8 @@ export interface SimpleVideoPayload {
   readonly collection_key: string;
   readonly cloudfront_url: string;
   readonly cta_link: string | null;
+  /** Seconds; 0 until a transcode measured it. Not upstream's: added for the video cards. */
+  readonly duration: number;
 }
 
 const mediaPayloads = (media: VideoMedia, mediaUrl: MediaUrl) => ({
@@ -163,6 +167,7 @@ export const videoPayload = (
     youtube_id: exposedYouTubeId(details.youtube),
     cloudfront_url: shareableUrl(details.files, collection, principal, mediaUrl),
     cta_link: video.ctaLink,
+    duration: video.duration,
   };
 };
 
@@ -191,5 +196,6 @@ export const simpleVideoPayload = (
     collection_key: hexKey(collection.key),
     cloudfront_url: shareableUrl(media.files, collection, principal, mediaUrl),
     cta_link: video.ctaLink,
+    duration: video.duration,
   };
 };
