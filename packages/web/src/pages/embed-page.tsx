@@ -47,7 +47,12 @@ export const EmbedPage = ({ videoKey }: { readonly videoKey: string }) => {
   return (
     <div className="embed">
       <h1 className="visually-hidden">{playback.video.title}</h1>
-      <VideoPlayer playback={playback} title={playback.video.title} startSeconds={startSecondsOf(search)} />
+      <VideoPlayer
+        playback={playback}
+        title={playback.video.title}
+        startSeconds={startSecondsOf(search)}
+        onMediaRefused={state.refreshNow}
+      />
     </div>
   );
 };

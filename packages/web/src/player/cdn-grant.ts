@@ -17,6 +17,12 @@ export const withGrant = (url: string, grant: PlaybackGrant | null, cdnOrigin: s
   return target.href;
 };
 
+/** A media URL without its query: the object it names, whatever grant it carries. */
+export const withoutQuery = (url: string): string => {
+  const end = url.search(/[?#]/);
+  return end === -1 ? url : url.slice(0, end);
+};
+
 /** The CDN's origin, from the first media URL of a playback (its sources are all on the CDN). */
 export const cdnOriginOf = (urls: ReadonlyArray<string>): string | null => {
   for (const url of urls) {

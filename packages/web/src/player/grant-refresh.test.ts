@@ -125,4 +125,30 @@ describe("GrantRefresh", () => {
     expect(onPlayback).toHaveBeenCalledTimes(2);
     refresh.stop();
   });
+  it("fetches at once when the CDN refused a request, one fetch for simultaneous refusals, then keeps its schedule", async () => {
+    const fetchPlayback = vi
+      .fn<() => Promise<Playback>>()
+      .mockResolvedValueOnce(playback("2026-01-01T06:00:00Z"))
+      .mockResolvedValueOnce(playback("2026-01-01T07:00:00Z"))
+      .mockResolvedValue(playback("2026-01-01T08:00:00Z"));
+    const seen: Array<string | undefined> = [];
+    const refresh = new GrantRefresh(
+      fetchPlayback,
+      (answer) => seen.push(answer.grant?.expiresAt),
+      () => undefined,
+    );
+    await refresh.start();
+
+    // The laptop slept through the expiry: the next segment is refused, twice at once.
+    await Promise.all([refresh.refreshNow(), refresh.refreshNow()]);
+
+    expect(fetchPlayback).toHaveBeenCalledTimes(2);
+    expect(seen).toEqual(["2026-01-01T06:00:00Z", "2026-01-01T07:00:00Z"]);
+    // The new grant is renewed a minute before it ends, and the old schedule is gone.
+    await vi.advanceTimersByTimeAsync(7 * 60 * 60_000 - 60_000 - 1);
+    expect(fetchPlayback).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(fetchPlayback).toHaveBeenCalledTimes(3);
+    refresh.stop();
+  });
 });

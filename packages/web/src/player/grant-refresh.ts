@@ -12,6 +12,7 @@ export const RETRY_AFTER_FAILURE_MS = 10_000;
 export class GrantRefresh {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
+  private inFlight: Promise<void> | undefined;
 
   constructor(
     private readonly fetchPlayback: () => Promise<Playback>,
@@ -28,6 +29,21 @@ export class GrantRefresh {
   /** Takes an answer fetched elsewhere (the page's first load) and schedules its refresh. */
   adopt(playback: Playback): void {
     this.schedule(playback);
+  }
+
+  /**
+   * Fetches a fresh answer now, whatever the schedule: the CDN refused a request (a grant that
+   * expired while the computer slept, objects moved to the other key space). Calls made while one
+   * is under way share it.
+   */
+  refreshNow(): Promise<void> {
+    if (this.inFlight !== undefined) return this.inFlight;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.inFlight = this.refresh().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
   }
 
   stop(): void {

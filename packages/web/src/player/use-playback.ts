@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { api, unwrap } from "../api/api-client.js";
 import type { Playback } from "../api/schema-types.js";
 import { GrantRefresh } from "./grant-refresh.js";
@@ -16,8 +16,12 @@ export const fetchPlayback = (videoKey: string): Promise<Playback> =>
  * (and after `version` changes, e.g. an edit), so playback never outlives its signature. A
  * failed refresh keeps the last good answer: the current grant may still have time to run.
  */
-export const usePlayback = (videoKey: string, version = 0): PlaybackState => {
+export const usePlayback = (
+  videoKey: string,
+  version = 0,
+): PlaybackState & { readonly refreshNow: () => Promise<void> } => {
   const [state, setState] = useState<PlaybackState>({ state: "loading" });
+  const current = useRef<GrantRefresh | undefined>(undefined);
   useEffect(() => {
     let loaded = false;
     const refresh = new GrantRefresh(
@@ -33,8 +37,10 @@ export const usePlayback = (videoKey: string, version = 0): PlaybackState => {
         setState({ state: "failed", error });
       },
     );
+    current.current = refresh;
     void refresh.start();
     return () => refresh.stop();
   }, [videoKey, version]);
-  return state;
+  const refreshNow = useCallback(() => current.current?.refreshNow() ?? Promise.resolve(), []);
+  return { ...state, refreshNow };
 };

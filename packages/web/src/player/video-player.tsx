@@ -3,7 +3,7 @@ import type { Level } from "hls.js";
 import { useEffect, useRef, useState } from "react";
 import type { KeyboardEvent } from "react";
 import type { Playback } from "../api/schema-types.js";
-import { cdnOriginOf, withGrant } from "./cdn-grant.js";
+import { cdnOriginOf, withGrant, withoutQuery } from "./cdn-grant.js";
 import { CROP_LABELS, CROPS, cropClass } from "./multiangle-crop.js";
 import type { Crop } from "./multiangle-crop.js";
 import { PLAYBACK_RATES, commandForKey, nextRate } from "./playback-rates.js";
@@ -16,6 +16,11 @@ interface PlayerProps {
   readonly autoPlay?: boolean;
   /** Told about the playing position, for the share link. */
   readonly onTime?: (seconds: number) => void;
+  /**
+   * The CDN refused a request: fetch a fresh playback answer (a new grant, or URLs in the key
+   * space the objects moved to), after which loading resumes.
+   */
+  readonly onMediaRefused?: () => Promise<void>;
 }
 
 const HLS_TYPE = "application/x-mpegURL";
@@ -25,7 +30,14 @@ const HLS_TYPE = "application/x-mpegURL";
  * there is no HLS source), with the protected-playback grant on every request to the CDN host.
  * The grant lives in a ref, so a refreshed grant applies to the next segment without reloading.
  */
-export const VideoPlayer = ({ playback, title, startSeconds = 0, autoPlay = false, onTime }: PlayerProps) => {
+export const VideoPlayer = ({
+  playback,
+  title,
+  startSeconds = 0,
+  autoPlay = false,
+  onTime,
+  onMediaRefused,
+}: PlayerProps) => {
   const video = useRef<HTMLVideoElement>(null);
   const frame = useRef<HTMLDivElement>(null);
   const hls = useRef<Hls | null>(null);
@@ -43,17 +55,33 @@ export const VideoPlayer = ({ playback, title, startSeconds = 0, autoPlay = fals
   const mp4Source = playback.sources.find((source) => source.type === "video/mp4");
   const sourceUrl = hlsSource?.src ?? mp4Source?.src ?? "";
   const isHls = hlsSource !== undefined;
+  // The player is rebuilt only when the object changes (its key space moved), never for a new
+  // grant; a rebuild resumes where the viewer was, playing if it was playing.
+  const sourceObject = withoutQuery(sourceUrl);
+  const latestSource = useRef(sourceUrl);
+  latestSource.current = sourceUrl;
+  const refused = useRef(onMediaRefused);
+  refused.current = onMediaRefused;
+  const resume = useRef<{ readonly at: number; readonly playing: boolean } | undefined>(undefined);
 
   useEffect(() => {
     const element = video.current;
     if (element === null || sourceUrl === "") return;
     const signed = (url: string) => withGrant(url, grant.current, cdnOrigin);
+    const resumed = resume.current;
+    resume.current = undefined;
+    // The element outlives this effect: its listeners go with the player they belong to.
+    const listening = new AbortController();
+    const from = resumed?.at ?? startSeconds;
     const startAt = () => {
-      if (startSeconds > 0 && Number.isFinite(element.duration)) {
-        element.currentTime = Math.min(startSeconds, Math.max(0, element.duration - 0.5));
+      if (from > 0 && Number.isFinite(element.duration)) {
+        element.currentTime = Math.min(from, Math.max(0, element.duration - 0.5));
       }
     };
     element.addEventListener("loadedmetadata", startAt, { once: true });
+    /** Asks for fresh URLs, then `retry` (which reads the refreshed grant through the ref). */
+    const afterRefresh = (retry: () => void) =>
+      void (refused.current?.() ?? Promise.resolve()).catch(() => undefined).finally(retry);
     if (isHls && Hls.isSupported()) {
       const player = new Hls({
         // Every playlist, segment and key request goes through here: the grant goes on each.
@@ -68,32 +96,53 @@ export const VideoPlayer = ({ playback, title, startSeconds = 0, autoPlay = fals
       player.on(Hls.Events.LEVEL_SWITCHED, () =>
         setLevel(player.autoLevelEnabled ? -1 : player.currentLevel),
       );
-      // A network failure may be passing (or a grant being refreshed): retry a few times, then say so.
+      // A refused or failed request: fetch a fresh grant (or the moved URLs) and load again, a few
+      // times in a row at most, then say so.
       let networkRetries = 0;
+      player.on(Hls.Events.FRAG_LOADED, () => (networkRetries = 0));
       player.on(Hls.Events.ERROR, (_event, data) => {
         if (!data.fatal) return;
         if (data.type === Hls.ErrorTypes.NETWORK_ERROR && networkRetries < 3) {
           networkRetries += 1;
-          player.startLoad();
+          afterRefresh(() => {
+            if (hls.current === player) player.startLoad();
+          });
         } else if (data.type === Hls.ErrorTypes.NETWORK_ERROR)
           setFailure("The video stopped loading. Check your connection and reload the page.");
         else if (data.type === Hls.ErrorTypes.MEDIA_ERROR) player.recoverMediaError();
         else setFailure("The video could not be played. Reload the page to try again.");
       });
-      player.loadSource(signed(sourceUrl));
+      player.loadSource(signed(latestSource.current));
       player.attachMedia(element);
     } else {
-      // Native HLS (Safari) or MP4: the grant is on the URL itself.
-      element.src = signed(sourceUrl);
+      // Native HLS (Safari) or MP4: the grant is on the URL itself, so a refused request means
+      // loading the URL again with a fresh grant, from where the viewer was.
+      let mediaRetries = 0;
+      element.addEventListener("playing", () => (mediaRetries = 0), { signal: listening.signal });
+      const reload = () => {
+        if (mediaRetries >= 3) return;
+        mediaRetries += 1;
+        const at = element.currentTime;
+        const playing = !element.paused;
+        afterRefresh(() => {
+          element.src = signed(latestSource.current);
+          element.addEventListener("loadedmetadata", () => (element.currentTime = at), { once: true });
+          if (playing) element.play().catch(() => undefined);
+        });
+      };
+      element.addEventListener("error", reload, { signal: listening.signal });
+      element.src = signed(latestSource.current);
     }
-    if (autoPlay) element.play().catch(() => undefined);
+    if (autoPlay || resumed?.playing === true) element.play().catch(() => undefined);
     return () => {
       element.removeEventListener("loadedmetadata", startAt);
+      listening.abort();
+      resume.current = { at: element.currentTime, playing: !element.paused };
       hls.current?.destroy();
       hls.current = null;
     };
-    // A new grant must not restart playback: the ref carries it to the next request.
-  }, [sourceUrl, cdnOrigin, isHls, startSeconds, autoPlay]);
+    // Keyed on the object, not the URL: a new grant must not restart playback, the ref carries it.
+  }, [sourceObject, cdnOrigin, isHls, startSeconds, autoPlay]);
 
   // A track added after the video loaded (subtitles just uploaded) is not picked up by the
   // `default` attribute: show the first one when none is showing yet.
