@@ -38,3 +38,7 @@ export class ApiError extends Error {
       : [];
   }
 }
+
+/** What to tell the person about a failed action: the error's own message, or `fallback`. */
+export const messageOf = (error: unknown, fallback: string): string =>
+  error instanceof Error && error.message !== "" ? error.message : fallback;

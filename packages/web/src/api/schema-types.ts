@@ -16,3 +16,5 @@ export type ApiToken = Schemas["ApiToken"];
 export type IssuedApiToken = Schemas["IssuedApiToken"];
 export type EdxEndpoint = Schemas["EdxEndpoint"];
 export type FieldErrors = Schemas["FieldErrors"];
+export type EdxPost = Schemas["EdxPost"];
+export type StreamSource = Schemas["StreamSource"];

@@ -1,6 +1,7 @@
 import { useRef, useState } from "react";
 import type { FormEvent } from "react";
 import { api, unwrap } from "../api/api-client.js";
+import { messageOf } from "../api/api-error.js";
 import { UploadCancelled, uploadVideoFile } from "../api/file-upload.js";
 import type { RunningUpload } from "../api/file-upload.js";
 import { parseVideoLinks } from "../forms/field-rules.js";
@@ -64,7 +65,7 @@ export const UploadDialog = ({
       } catch (error) {
         update(index, {
           state: error instanceof UploadCancelled ? "cancelled" : "failed",
-          message: error instanceof Error ? error.message : "The upload failed.",
+          message: messageOf(error, "The upload failed."),
         });
       }
     }
@@ -81,7 +82,7 @@ export const UploadDialog = ({
       setMessage(`${files.length} video${files.length === 1 ? "" : "s"} added; they are being fetched.`);
       onUploaded();
     } catch (error) {
-      setRefusal(error instanceof Error ? error.message : "The videos could not be added.");
+      setRefusal(messageOf(error, "The videos could not be added."));
     }
   };
 
@@ -99,7 +100,7 @@ export const UploadDialog = ({
       const files = await chooseFromDropbox(me.dropbox_key);
       if (files.length > 0) await sendLinks(files.map((file) => ({ name: file.name, link: file.link })));
     } catch (error) {
-      setRefusal(error instanceof Error ? error.message : "Dropbox could not be opened.");
+      setRefusal(messageOf(error, "Dropbox could not be opened."));
     }
   };
 
@@ -162,7 +163,14 @@ export const UploadDialog = ({
         <form onSubmit={submitLinks} noValidate>
           <FormField label="Links to video files" hint="One https:// link per line." error={linkError}>
             {(control) => (
-              <textarea {...control} value={links} onChange={(event) => setLinks(event.target.value)} />
+              <textarea
+                {...control}
+                value={links}
+                onChange={(event) => {
+                  setLinks(event.target.value);
+                  setLinkError(undefined);
+                }}
+              />
             )}
           </FormField>
           <button type="submit">Add from links</button>

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { ApiError } from "../api/api-error.js";
 import {
+  apiFieldErrors,
   collectionFormErrors,
   parseGroupList,
   parseVideoLinks,
@@ -80,5 +82,12 @@ describe("the forms' rules", () => {
       ],
     });
     expect(parseVideoLinks("ftp://x/y").error).toBe("“ftp://x/y” is not a web address (https://…).");
+  });
+
+  it("take the API's first message per field, and nothing from a refusal without field errors", () => {
+    const refused = new ApiError(400, { title: ["Too long.", "Other."], other: ["Ignored."] });
+    expect(apiFieldErrors(refused, ["title", "view_lists"])).toEqual({ title: "Too long." });
+    expect(apiFieldErrors(new ApiError(500, { detail: "Boom." }), ["title"])).toEqual({});
+    expect(apiFieldErrors(new Error("offline"), ["title"])).toEqual({});
   });
 });

@@ -1,8 +1,21 @@
+import { ApiError } from "../api/api-error.js";
+
 /**
  * The rules the forms check before sending, mirroring what the API enforces (its messages still
  * show when it refuses). Each returns the messages of one form, keyed by the API's field names.
  */
 export type FormErrors = Readonly<Record<string, string>>;
+
+/** The first message the API gave for each of `fields` (a DRF field-error body); {} for any other refusal. */
+export const apiFieldErrors = (error: unknown, fields: ReadonlyArray<string>): FormErrors => {
+  if (!(error instanceof ApiError)) return {};
+  return Object.fromEntries(
+    fields.flatMap((field) => {
+      const first = error.fieldMessages(field)[0];
+      return first === undefined ? [] : [[field, first]];
+    }),
+  );
+};
 
 export const TITLE_MAX_LENGTH = 250;
 export const TOKEN_NAME_MAX_LENGTH = 100;

@@ -23,7 +23,7 @@ export const CollectionPage = ({ collectionKey }: { readonly collectionKey: stri
   useDocumentTitle(collection?.title ?? "Collection");
 
   const videos = useMemo(() => collection?.videos ?? [], [collection]);
-  const live = useLiveStatuses(videos);
+  const { live, note } = useLiveStatuses(videos);
   // A video that reached an end (Ready, or failed) since the collection was read: read it again,
   // for its thumbnail and files.
   const ended = videos.filter((video) => {
@@ -83,7 +83,13 @@ export const CollectionPage = ({ collectionKey }: { readonly collectionKey: stri
           </p>
           <ul className="video-grid">
             {matching.slice(0, shown).map((video) => (
-              <VideoCard key={video.key} video={video} live={live.get(video.key)} isAdmin={value.is_admin} />
+              <VideoCard
+                key={video.key}
+                video={video}
+                live={live.get(video.key)}
+                isAdmin={value.is_admin}
+                onRetried={note}
+              />
             ))}
           </ul>
           {matching.length > shown ? (

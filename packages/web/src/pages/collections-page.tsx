@@ -1,12 +1,12 @@
 import { useState } from "react";
 import type { FormEvent } from "react";
 import { api, unwrap } from "../api/api-client.js";
-import { ApiError } from "../api/api-error.js";
-import { FormAlert, FormField } from "../components/form-field.js";
+import { messageOf } from "../api/api-error.js";
+import { useCollectionFields } from "../components/collection-fields.js";
+import { FormAlert } from "../components/form-field.js";
 import { ModalDialog } from "../components/modal-dialog.js";
 import { useLoaded } from "../components/use-loaded.js";
-import { collectionFormErrors, parseGroupList } from "../forms/field-rules.js";
-import type { FormErrors } from "../forms/field-rules.js";
+import { apiFieldErrors, collectionFormErrors, parseGroupList } from "../forms/field-rules.js";
 import { Link, leaveTo, navigate, useDocumentTitle, useLocation } from "../routing/navigation.js";
 import { signInUrl } from "../routing/page-route.js";
 import { useSession } from "../session/session-context.js";
@@ -133,81 +133,43 @@ export const CollectionsPage = () => {
 };
 
 const NewCollectionForm = () => {
-  const [title, setTitle] = useState("");
-  const [description, setDescription] = useState("");
-  const [viewLists, setViewLists] = useState("");
-  const [adminLists, setAdminLists] = useState("");
-  const [errors, setErrors] = useState<FormErrors>({});
+  const { formRef, check, values, fields } = useCollectionFields({
+    title: "",
+    description: "",
+    viewLists: "",
+    adminLists: "",
+  });
   const [refusal, setRefusal] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const found = collectionFormErrors({ title, viewLists, adminLists, edxCourseId: "" });
-    setErrors(found);
-    if (Object.keys(found).length > 0) return;
+    if (!check(collectionFormErrors({ ...values, edxCourseId: "" }))) return;
     setBusy(true);
     setRefusal(undefined);
     try {
       const created = await unwrap(
         api.POST("/api/v0/collections/", {
           body: {
-            title: title.trim(),
-            description: description.trim() === "" ? null : description.trim(),
-            view_lists: [...parseGroupList(viewLists)],
-            admin_lists: [...parseGroupList(adminLists)],
+            title: values.title.trim(),
+            description: values.description.trim() === "" ? null : values.description.trim(),
+            view_lists: [...parseGroupList(values.viewLists)],
+            admin_lists: [...parseGroupList(values.adminLists)],
           },
         }),
       );
       navigate(`/collections/${created.key}/`);
     } catch (error) {
       setBusy(false);
-      if (error instanceof ApiError) {
-        setErrors({
-          title: error.fieldMessages("title")[0],
-          view_lists: error.fieldMessages("view_lists")[0],
-          admin_lists: error.fieldMessages("admin_lists")[0],
-        } as FormErrors);
-      }
-      setRefusal(error instanceof Error ? error.message : "The collection could not be created.");
+      check(apiFieldErrors(error, ["title", "view_lists", "admin_lists"]));
+      setRefusal(messageOf(error, "The collection could not be created."));
     }
   };
 
   return (
-    <form onSubmit={(event) => void submit(event)} noValidate>
+    <form ref={formRef} onSubmit={(event) => void submit(event)} noValidate>
       <FormAlert message={refusal} />
-      <FormField label="Title" error={errors["title"]}>
-        {(control) => (
-          <input {...control} value={title} onChange={(event) => setTitle(event.target.value)} required />
-        )}
-      </FormField>
-      <FormField label="Description">
-        {(control) => (
-          <textarea
-            {...control}
-            value={description}
-            onChange={(event) => setDescription(event.target.value)}
-          />
-        )}
-      </FormField>
-      <FormField
-        label="View groups"
-        hint="Members of these groups may watch the videos. One per line, or separated by commas."
-        error={errors["view_lists"]}
-      >
-        {(control) => (
-          <textarea {...control} value={viewLists} onChange={(event) => setViewLists(event.target.value)} />
-        )}
-      </FormField>
-      <FormField
-        label="Admin groups"
-        hint="Members of these groups may manage the collection."
-        error={errors["admin_lists"]}
-      >
-        {(control) => (
-          <textarea {...control} value={adminLists} onChange={(event) => setAdminLists(event.target.value)} />
-        )}
-      </FormField>
+      {fields}
       <div className="actions">
         <button type="submit" disabled={busy}>
           {busy ? "Creating…" : "Create collection"}

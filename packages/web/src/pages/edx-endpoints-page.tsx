@@ -1,9 +1,14 @@
 import { useState } from "react";
 import type { FormEvent } from "react";
 import { api, unwrap } from "../api/api-client.js";
-import { ApiError } from "../api/api-error.js";
-import { FormAlert, FormField } from "../components/form-field.js";
+import { messageOf } from "../api/api-error.js";
+import type { EdxEndpoint } from "../api/schema-types.js";
+import { DataTable } from "../components/data-table.js";
+import type { Column } from "../components/data-table.js";
+import { FormAlert, TextField } from "../components/form-field.js";
 import { useLoaded } from "../components/use-loaded.js";
+import { apiFieldErrors } from "../forms/field-rules.js";
+import { useFieldErrors } from "../forms/use-field-errors.js";
 import { useDocumentTitle } from "../routing/navigation.js";
 import { useSession } from "../session/session-context.js";
 import { ErrorPage } from "./error-page.js";
@@ -18,6 +23,23 @@ const LABELS: Readonly<Record<Field, string>> = {
   client_id: "OAuth client id",
   secret_key: "OAuth client secret",
 };
+const EMPTY: Readonly<Record<Field, string>> = {
+  name: "",
+  base_url: "",
+  edx_video_api_path: "",
+  client_id: "",
+  secret_key: "",
+};
+
+const COLUMNS: ReadonlyArray<Column<EdxEndpoint>> = [
+  { header: "Name", cell: (endpoint) => endpoint.name },
+  { header: "Videos URL", cell: (endpoint) => endpoint.videos_url },
+  { header: "Collections", cell: (endpoint) => endpoint.collection_count },
+  {
+    header: "Credentials",
+    cell: (endpoint) => (endpoint.has_credentials ? "Stored" : "Unreadable: send them again"),
+  },
+];
 
 /** `/edx-endpoints/`: the Open edX instances videos are posted to; staff only. */
 export const EdxEndpointsPage = () => {
@@ -29,23 +51,17 @@ export const EdxEndpointsPage = () => {
 
 const EdxEndpoints = () => {
   const { loaded, reload } = useLoaded("edx", () => unwrap(api.GET("/api/v0/edx_endpoints/")));
-  const [values, setValues] = useState<Readonly<Record<Field, string>>>({
-    name: "",
-    base_url: "",
-    edx_video_api_path: "",
-    client_id: "",
-    secret_key: "",
-  });
-  const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
+  const [values, setValues] = useState<Readonly<Record<Field, string>>>(EMPTY);
+  const { formRef, errors, check, clear } = useFieldErrors();
   const [refusal, setRefusal] = useState<string | undefined>(undefined);
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
     const missing = FIELDS.filter((field) => field !== "edx_video_api_path" && values[field].trim() === "");
-    setErrors(
-      Object.fromEntries(missing.map((field) => [field, `Enter the ${LABELS[field].toLowerCase()}.`])),
-    );
-    if (missing.length > 0) return;
+    if (
+      !check(Object.fromEntries(missing.map((field) => [field, `Enter the ${LABELS[field].toLowerCase()}.`])))
+    )
+      return;
     try {
       await unwrap(
         api.POST("/api/v0/edx_endpoints/", {
@@ -60,21 +76,12 @@ const EdxEndpoints = () => {
           },
         }),
       );
-      setValues({ name: "", base_url: "", edx_video_api_path: "", client_id: "", secret_key: "" });
+      setValues(EMPTY);
       setRefusal(undefined);
       await reload();
     } catch (error) {
-      if (error instanceof ApiError) {
-        setErrors(
-          Object.fromEntries(
-            FIELDS.flatMap((field) => {
-              const first = error.fieldMessages(field)[0];
-              return first === undefined ? [] : [[field, first]];
-            }),
-          ),
-        );
-      }
-      setRefusal(error instanceof Error ? error.message : "The endpoint was not added.");
+      check(apiFieldErrors(error, FIELDS));
+      setRefusal(messageOf(error, "The endpoint was not added."));
     }
   };
   const remove = async (id: number) => {
@@ -82,7 +89,7 @@ const EdxEndpoints = () => {
       await unwrap(api.DELETE("/api/v0/edx_endpoints/{id}/", { params: { path: { id } } }));
       await reload();
     } catch (error) {
-      setRefusal(error instanceof Error ? error.message : "The endpoint was not deleted.");
+      setRefusal(messageOf(error, "The endpoint was not deleted."));
     }
   };
 
@@ -97,58 +104,34 @@ const EdxEndpoints = () => {
       ) : loaded.value.length === 0 ? (
         <p className="empty">No endpoints yet.</p>
       ) : (
-        <div className="table-scroll">
-          <table>
-            <caption>Endpoints</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Videos URL</th>
-                <th scope="col">Collections</th>
-                <th scope="col">Credentials</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {loaded.value.map((endpoint) => (
-                <tr key={endpoint.id}>
-                  <td>{endpoint.name}</td>
-                  <td>{endpoint.videos_url}</td>
-                  <td>{endpoint.collection_count}</td>
-                  <td>{endpoint.has_credentials ? "Stored" : "Unreadable: send them again"}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="secondary"
-                      onClick={() => void remove(endpoint.id)}
-                      aria-label={`Delete ${endpoint.name}`}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Endpoints"
+          columns={COLUMNS}
+          rows={loaded.value}
+          rowKey={(endpoint) => String(endpoint.id)}
+          action={{
+            text: "Delete",
+            label: (endpoint) => `Delete ${endpoint.name}`,
+            run: (endpoint) => void remove(endpoint.id),
+          }}
+        />
       )}
-      <form onSubmit={(event) => void create(event)} noValidate className="panel">
+      <form ref={formRef} onSubmit={(event) => void create(event)} noValidate className="panel">
         <h2>Add an endpoint</h2>
         <FormAlert message={refusal} />
         {FIELDS.map((field) => (
-          <FormField key={field} label={LABELS[field]} error={errors[field]}>
-            {(control) => (
-              <input
-                {...control}
-                type={field === "secret_key" ? "password" : field === "base_url" ? "url" : "text"}
-                autoComplete="off"
-                value={values[field]}
-                onChange={(event) => setValues({ ...values, [field]: event.target.value })}
-              />
-            )}
-          </FormField>
+          <TextField
+            key={field}
+            label={LABELS[field]}
+            error={errors[field]}
+            type={field === "secret_key" ? "password" : field === "base_url" ? "url" : "text"}
+            autoComplete="off"
+            value={values[field]}
+            onChange={(value) => {
+              setValues((previous) => ({ ...previous, [field]: value }));
+              clear(field);
+            }}
+          />
         ))}
         <button type="submit">Add endpoint</button>
       </form>

@@ -1,11 +1,14 @@
 import { useState } from "react";
 import type { FormEvent } from "react";
 import { api, unwrap } from "../api/api-client.js";
-import type { IssuedApiToken } from "../api/schema-types.js";
-import { FormAlert, FormField } from "../components/form-field.js";
+import { messageOf } from "../api/api-error.js";
+import type { ApiToken, IssuedApiToken } from "../api/schema-types.js";
+import { DataTable } from "../components/data-table.js";
+import type { Column } from "../components/data-table.js";
+import { FormAlert, FormField, TextField } from "../components/form-field.js";
 import { useLoaded } from "../components/use-loaded.js";
-import { tokenFormErrors } from "../forms/field-rules.js";
-import type { FormErrors } from "../forms/field-rules.js";
+import { MAX_TOKEN_DAYS, tokenFormErrors } from "../forms/field-rules.js";
+import { useFieldErrors } from "../forms/use-field-errors.js";
 import { leaveTo, useDocumentTitle } from "../routing/navigation.js";
 import { signInUrl } from "../routing/page-route.js";
 import { useSession } from "../session/session-context.js";
@@ -13,13 +16,21 @@ import { Loading, PageFailure } from "./page-failure.js";
 
 const dateOf = (iso: string | null) => (iso === null ? "—" : new Date(iso).toLocaleDateString());
 
+const COLUMNS: ReadonlyArray<Column<ApiToken>> = [
+  { header: "Name", cell: (token) => token.name },
+  { header: "Created", cell: (token) => dateOf(token.created_at) },
+  { header: "Expires", cell: (token) => dateOf(token.expires_at) },
+  { header: "Last used", cell: (token) => dateOf(token.last_used_at) },
+  { header: "State", cell: (token) => token.state },
+];
+
 /** `/tokens/`: my API tokens; the secret of a new one is shown once. */
 export const TokensPage = () => {
   const me = useSession();
   const { loaded, reload } = useLoaded("tokens", () => unwrap(api.GET("/api/v0/tokens/")));
   const [name, setName] = useState("");
   const [days, setDays] = useState("90");
-  const [errors, setErrors] = useState<FormErrors>({});
+  const { formRef, errors, check, edit } = useFieldErrors();
   const [issued, setIssued] = useState<IssuedApiToken | undefined>(undefined);
   const [refusal, setRefusal] = useState<string | undefined>(undefined);
   useDocumentTitle("API tokens");
@@ -30,9 +41,7 @@ export const TokensPage = () => {
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
-    const found = tokenFormErrors({ name, days });
-    setErrors(found);
-    if (Object.keys(found).length > 0) return;
+    if (!check(tokenFormErrors({ name, days }))) return;
     try {
       setIssued(
         await unwrap(
@@ -43,7 +52,7 @@ export const TokensPage = () => {
       setRefusal(undefined);
       await reload();
     } catch (error) {
-      setRefusal(error instanceof Error ? error.message : "The token was not created.");
+      setRefusal(messageOf(error, "The token was not created."));
     }
   };
   const revoke = async (id: string) => {
@@ -51,7 +60,7 @@ export const TokensPage = () => {
       await unwrap(api.DELETE("/api/v0/tokens/{id}/", { params: { path: { id } } }));
       await reload();
     } catch (error) {
-      setRefusal(error instanceof Error ? error.message : "The token was not revoked.");
+      setRefusal(messageOf(error, "The token was not revoked."));
     }
   };
 
@@ -62,24 +71,25 @@ export const TokensPage = () => {
         A token lets a script use the API as you: send it as <code>Authorization: Bearer &lt;token&gt;</code>.
         Revoke a token you no longer use.
       </p>
-      <form onSubmit={(event) => void create(event)} noValidate className="panel">
+      <form ref={formRef} onSubmit={(event) => void create(event)} noValidate className="panel">
         <h2>New token</h2>
         <FormAlert message={refusal} />
-        <FormField label="Name" hint="What will use it, e.g. “course export script”." error={errors["name"]}>
-          {(control) => <input {...control} value={name} onChange={(event) => setName(event.target.value)} />}
-        </FormField>
-        <FormField label="Expires after (days)" error={errors["expires_in_days"]}>
-          {(control) => (
-            <input
-              {...control}
-              type="number"
-              min={1}
-              max={365}
-              value={days}
-              onChange={(event) => setDays(event.target.value)}
-            />
-          )}
-        </FormField>
+        <TextField
+          label="Name"
+          hint="What will use it, e.g. “course export script”."
+          error={errors["name"]}
+          value={name}
+          onChange={edit("name", setName)}
+        />
+        <TextField
+          label="Expires after (days)"
+          error={errors["expires_in_days"]}
+          type="number"
+          min={1}
+          max={MAX_TOKEN_DAYS}
+          value={days}
+          onChange={edit("expires_in_days", setDays)}
+        />
         <button type="submit">Create token</button>
       </form>
       {issued === undefined ? null : (
@@ -99,46 +109,18 @@ export const TokensPage = () => {
       ) : loaded.value.length === 0 ? (
         <p className="empty">You have no tokens.</p>
       ) : (
-        <div className="table-scroll">
-          <table>
-            <caption>Your tokens</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Created</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Last used</th>
-                <th scope="col">State</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {loaded.value.map((token) => (
-                <tr key={token.id}>
-                  <td>{token.name}</td>
-                  <td>{dateOf(token.created_at)}</td>
-                  <td>{dateOf(token.expires_at)}</td>
-                  <td>{dateOf(token.last_used_at)}</td>
-                  <td>{token.state}</td>
-                  <td>
-                    {token.state === "active" ? (
-                      <button
-                        type="button"
-                        className="secondary"
-                        onClick={() => void revoke(token.id)}
-                        aria-label={`Revoke ${token.name}`}
-                      >
-                        Revoke
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Your tokens"
+          columns={COLUMNS}
+          rows={loaded.value}
+          rowKey={(token) => token.id}
+          action={{
+            text: "Revoke",
+            label: (token) => `Revoke ${token.name}`,
+            run: (token) => void revoke(token.id),
+            offered: (token) => token.state === "active",
+          }}
+        />
       )}
     </section>
   );

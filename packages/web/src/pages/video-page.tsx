@@ -1,19 +1,34 @@
 import { useCallback, useState } from "react";
 import type { FormEvent } from "react";
 import { api, unwrap } from "../api/api-client.js";
-import { ApiError } from "../api/api-error.js";
+import { messageOf } from "../api/api-error.js";
 import { sendForm } from "../api/file-upload.js";
-import type { Video } from "../api/schema-types.js";
-import { FormAlert, FormField } from "../components/form-field.js";
+import type { Playback, Video } from "../api/schema-types.js";
+import { Checkbox, FormField, FormResult, TextField } from "../components/form-field.js";
+import type { FormOutcome } from "../components/form-field.js";
 import { useLoaded } from "../components/use-loaded.js";
-import { parseGroupList, subtitleFormErrors, videoFormErrors } from "../forms/field-rules.js";
-import type { FormErrors } from "../forms/field-rules.js";
+import { apiFieldErrors, parseGroupList, subtitleFormErrors, videoFormErrors } from "../forms/field-rules.js";
+import { useFieldErrors } from "../forms/use-field-errors.js";
+import { cdnOriginOf, withGrant } from "../player/cdn-grant.js";
 import { usePlayback } from "../player/use-playback.js";
 import { VideoPlayer } from "../player/video-player.js";
 import { Link, useDocumentTitle, useLocation } from "../routing/navigation.js";
 import { shareUrl, startSecondsOf } from "../routing/page-route.js";
-import { formatDuration, statusDisplay } from "../status/video-status-text.js";
+import { formatDuration } from "../status/duration-text.js";
+import { statusDisplay } from "../status/video-status-text.js";
 import { Loading, PageFailure } from "./page-failure.js";
+
+/**
+ * Where "Download MP4" leads, if anywhere: a public video's download link (the service redirects
+ * to its MP4), or for a protected video the MP4 source of the playback with the viewer's grant.
+ * Nothing when there is no MP4 to play.
+ */
+export const downloadHref = (playback: Playback): string | undefined => {
+  const mp4 = playback.sources.find((source) => source.type === "video/mp4");
+  if (!playback.playable || mp4 === undefined) return undefined;
+  if (playback.video.is_public) return `/videos/${playback.video.key}/download/`;
+  return withGrant(mp4.src, playback.grant, cdnOriginOf([mp4.src]));
+};
 
 /** `/videos/<key>/`: the player, the video's details, sharing, and its admins' tools. */
 export const VideoPage = ({ videoKey }: { readonly videoKey: string }) => {
@@ -42,7 +57,8 @@ export const VideoPage = ({ videoKey }: { readonly videoKey: string }) => {
   const display = statusDisplay(playback.status);
   const link = shareUrl(window.location.origin, video.key, startAtPosition ? position : 0);
   const embedSnippet = `<iframe src="${window.location.origin}/videos/${video.key}/embed/" width="960" height="540" title="${video.title.replace(/"/g, "&quot;")}" allow="fullscreen" allowfullscreen></iframe>`;
-  const mp4 = playback.sources.find((source) => source.type === "video/mp4");
+  const download = downloadHref(playback);
+  const duration = formatDuration(playback.duration ?? video.duration);
   const changed = () => setVersion((previous) => previous + 1);
 
   return (
@@ -58,6 +74,7 @@ export const VideoPage = ({ videoKey }: { readonly videoKey: string }) => {
           title={video.title}
           startSeconds={startSecondsOf(search)}
           onTime={onTime}
+          onMediaRefused={playbackState.refreshNow}
         />
       ) : (
         <p className={`status status-${display.tone}`} data-status={playback.status}>
@@ -65,10 +82,10 @@ export const VideoPage = ({ videoKey }: { readonly videoKey: string }) => {
         </p>
       )}
       <dl className="facts">
-        {playback.duration === null ? null : (
+        {duration === "" ? null : (
           <>
             <dt>Duration</dt>
-            <dd>{formatDuration(playback.duration)}</dd>
+            <dd>{duration}</dd>
           </>
         )}
         <dt>Status</dt>
@@ -97,14 +114,11 @@ export const VideoPage = ({ videoKey }: { readonly videoKey: string }) => {
             <input {...control} readOnly value={link} onFocus={(event) => event.target.select()} />
           )}
         </FormField>
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={startAtPosition}
-            onChange={(event) => setStartAtPosition(event.target.checked)}
-          />{" "}
-          Start at {formatDuration(position) || "0:00"}
-        </label>
+        <Checkbox
+          label={`Start at ${formatDuration(position) || "0:00"}`}
+          checked={startAtPosition}
+          onChange={setStartAtPosition}
+        />
         <FormField label="Embed code">
           {(control) => (
             <textarea
@@ -116,13 +130,13 @@ export const VideoPage = ({ videoKey }: { readonly videoKey: string }) => {
             />
           )}
         </FormField>
-        {video.is_public && mp4 !== undefined ? (
+        {download === undefined ? null : (
           <p>
-            <a href={mp4.src} download>
+            <a href={download} download className="download-link">
               Download MP4
             </a>
           </p>
-        ) : null}
+        )}
       </section>
       {isAdmin ? <VideoAdminTools video={video} onChanged={changed} /> : null}
     </article>
@@ -141,16 +155,12 @@ const VideoAdminTools = ({ video, onChanged }: { readonly video: Video; readonly
   const [visibility, setVisibility] = useState<Visibility>(visibilityOf(video));
   const [viewLists, setViewLists] = useState(video.view_lists.join("\n"));
   const [ctaLink, setCtaLink] = useState(video.cta_link ?? "");
-  const [errors, setErrors] = useState<FormErrors>({});
-  const [result, setResult] = useState<{ readonly ok: boolean; readonly text: string } | undefined>(
-    undefined,
-  );
+  const { formRef, errors, check, edit } = useFieldErrors();
+  const [result, setResult] = useState<FormOutcome>(undefined);
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
-    const found = videoFormErrors({ title, ctaLink, viewLists });
-    setErrors(found);
-    if (Object.keys(found).length > 0) return;
+    if (!check(videoFormErrors({ title, ctaLink, viewLists }))) return;
     try {
       await unwrap(
         api.PATCH("/api/v0/videos/{key}/", {
@@ -168,17 +178,8 @@ const VideoAdminTools = ({ video, onChanged }: { readonly video: Video; readonly
       setResult({ ok: true, text: "Saved." });
       onChanged();
     } catch (error) {
-      if (error instanceof ApiError) {
-        setErrors(
-          Object.fromEntries(
-            ["title", "cta_link", "view_lists"].flatMap((field) => {
-              const first = error.fieldMessages(field)[0];
-              return first === undefined ? [] : [[field, first]];
-            }),
-          ),
-        );
-      }
-      setResult({ ok: false, text: error instanceof Error ? error.message : "Not saved." });
+      check(apiFieldErrors(error, ["title", "cta_link", "view_lists"]));
+      setResult({ ok: false, text: messageOf(error, "Not saved.") });
     }
   };
 
@@ -186,28 +187,10 @@ const VideoAdminTools = ({ video, onChanged }: { readonly video: Video; readonly
     <>
       <section aria-labelledby="edit-title" className="panel">
         <h2 id="edit-title">Edit video</h2>
-        <form onSubmit={(event) => void save(event)} noValidate>
-          {result === undefined ? null : result.ok ? (
-            <p className="notice" role="status">
-              {result.text}
-            </p>
-          ) : (
-            <FormAlert message={result.text} />
-          )}
-          <FormField label="Title" error={errors["title"]}>
-            {(control) => (
-              <input {...control} value={title} onChange={(event) => setTitle(event.target.value)} />
-            )}
-          </FormField>
-          <FormField label="Description">
-            {(control) => (
-              <textarea
-                {...control}
-                value={description}
-                onChange={(event) => setDescription(event.target.value)}
-              />
-            )}
-          </FormField>
+        <form ref={formRef} onSubmit={(event) => void save(event)} noValidate>
+          <FormResult result={result} />
+          <TextField label="Title" error={errors["title"]} value={title} onChange={edit("title", setTitle)} />
+          <TextField label="Description" multiline value={description} onChange={setDescription} />
           <fieldset>
             <legend>Who may watch</legend>
             {(
@@ -229,33 +212,22 @@ const VideoAdminTools = ({ video, onChanged }: { readonly video: Video; readonly
               </label>
             ))}
           </fieldset>
-          <FormField
+          <TextField
             label="More view groups"
             hint="One per line, or separated by commas."
             error={errors["view_lists"]}
-          >
-            {(control) => (
-              <textarea
-                {...control}
-                value={viewLists}
-                onChange={(event) => setViewLists(event.target.value)}
-              />
-            )}
-          </FormField>
-          <FormField
+            multiline
+            value={viewLists}
+            onChange={edit("view_lists", setViewLists)}
+          />
+          <TextField
             label="Call-to-action link"
             hint="Shown under the video; https://…"
             error={errors["cta_link"]}
-          >
-            {(control) => (
-              <input
-                {...control}
-                type="url"
-                value={ctaLink}
-                onChange={(event) => setCtaLink(event.target.value)}
-              />
-            )}
-          </FormField>
+            type="url"
+            value={ctaLink}
+            onChange={edit("cta_link", setCtaLink)}
+          />
           <button type="submit">Save changes</button>
         </form>
       </section>
@@ -268,16 +240,12 @@ const VideoAdminTools = ({ video, onChanged }: { readonly video: Video; readonly
 const SubtitlesPanel = ({ video, onChanged }: { readonly video: Video; readonly onChanged: () => void }) => {
   const [language, setLanguage] = useState("en");
   const [file, setFile] = useState<File | null>(null);
-  const [errors, setErrors] = useState<FormErrors>({});
-  const [result, setResult] = useState<{ readonly ok: boolean; readonly text: string } | undefined>(
-    undefined,
-  );
+  const { formRef, errors, check, edit } = useFieldErrors();
+  const [result, setResult] = useState<FormOutcome>(undefined);
 
   const upload = async (event: FormEvent) => {
     event.preventDefault();
-    const found = subtitleFormErrors({ language, fileName: file?.name ?? null });
-    setErrors(found);
-    if (Object.keys(found).length > 0 || file === null) return;
+    if (!check(subtitleFormErrors({ language, fileName: file?.name ?? null })) || file === null) return;
     const form = new FormData();
     form.append("video", video.key);
     form.append("language", language.trim());
@@ -288,7 +256,7 @@ const SubtitlesPanel = ({ video, onChanged }: { readonly video: Video; readonly 
       setResult({ ok: true, text: "Subtitles added." });
       onChanged();
     } catch (error) {
-      setResult({ ok: false, text: error instanceof Error ? error.message : "Not added." });
+      setResult({ ok: false, text: messageOf(error, "Not added.") });
     }
   };
   const remove = async (id: number) => {
@@ -297,20 +265,14 @@ const SubtitlesPanel = ({ video, onChanged }: { readonly video: Video; readonly 
       setResult({ ok: true, text: "Subtitles deleted." });
       onChanged();
     } catch (error) {
-      setResult({ ok: false, text: error instanceof Error ? error.message : "Not deleted." });
+      setResult({ ok: false, text: messageOf(error, "Not deleted.") });
     }
   };
 
   return (
     <section aria-labelledby="subtitles-title" className="panel">
       <h2 id="subtitles-title">Subtitles</h2>
-      {result === undefined ? null : result.ok ? (
-        <p className="notice" role="status">
-          {result.text}
-        </p>
-      ) : (
-        <FormAlert message={result.text} />
-      )}
+      <FormResult result={result} />
       {video.videosubtitle_set.length === 0 ? (
         <p className="hint">No subtitles yet.</p>
       ) : (
@@ -330,24 +292,22 @@ const SubtitlesPanel = ({ video, onChanged }: { readonly video: Video; readonly 
           ))}
         </ul>
       )}
-      <form onSubmit={(event) => void upload(event)} noValidate>
-        <FormField label="Language code" hint="Two letters, e.g. en, fr, es." error={errors["language"]}>
-          {(control) => (
-            <input
-              {...control}
-              value={language}
-              maxLength={2}
-              onChange={(event) => setLanguage(event.target.value)}
-            />
-          )}
-        </FormField>
+      <form ref={formRef} onSubmit={(event) => void upload(event)} noValidate>
+        <TextField
+          label="Language code"
+          hint="Two letters, e.g. en, fr, es."
+          error={errors["language"]}
+          maxLength={2}
+          value={language}
+          onChange={edit("language", setLanguage)}
+        />
         <FormField label="Subtitle file (.vtt or .srt)" error={errors["file"]}>
           {(control) => (
             <input
               {...control}
               type="file"
               accept=".vtt,.srt"
-              onChange={(event) => setFile(event.target.files?.[0] ?? null)}
+              onChange={(event) => edit("file", setFile)(event.target.files?.[0] ?? null)}
             />
           )}
         </FormField>
@@ -358,9 +318,7 @@ const SubtitlesPanel = ({ video, onChanged }: { readonly video: Video; readonly 
 };
 
 const ThumbnailPanel = ({ video, onChanged }: { readonly video: Video; readonly onChanged: () => void }) => {
-  const [result, setResult] = useState<{ readonly ok: boolean; readonly text: string } | undefined>(
-    undefined,
-  );
+  const [result, setResult] = useState<FormOutcome>(undefined);
   const replace = async (file: File) => {
     const form = new FormData();
     form.append("thumbnail", file, file.name);
@@ -369,19 +327,13 @@ const ThumbnailPanel = ({ video, onChanged }: { readonly video: Video; readonly 
       setResult({ ok: true, text: "Thumbnail replaced." });
       onChanged();
     } catch (error) {
-      setResult({ ok: false, text: error instanceof Error ? error.message : "Not replaced." });
+      setResult({ ok: false, text: messageOf(error, "Not replaced.") });
     }
   };
   return (
     <section aria-labelledby="thumbnail-title" className="panel">
       <h2 id="thumbnail-title">Thumbnail</h2>
-      {result === undefined ? null : result.ok ? (
-        <p className="notice" role="status">
-          {result.text}
-        </p>
-      ) : (
-        <FormAlert message={result.text} />
-      )}
+      <FormResult result={result} />
       <FormField label="Replace the thumbnail" hint="A JPEG or PNG image.">
         {(control) => (
           <input

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { VideoStatus } from "../api/schema-types.js";
-import { formatDuration, statusDisplay } from "./video-status-text.js";
+import { statusDisplay } from "./video-status-text.js";
 
 const ALL: ReadonlyArray<VideoStatus> = [
   "Created",
@@ -49,15 +49,5 @@ describe("statusDisplay", () => {
 
   it("tells what to do about an unusable file", () => {
     expect(statusDisplay("Transcode failed video error").explanation).toContain("upload it again");
-  });
-});
-
-describe("formatDuration", () => {
-  it("writes minutes and seconds, with hours when needed", () => {
-    expect(formatDuration(75.4)).toBe("1:15");
-    expect(formatDuration(3725)).toBe("1:02:05");
-    expect(formatDuration(0)).toBe("0:00");
-    expect(formatDuration(null)).toBe("");
-    expect(formatDuration(Number.NaN)).toBe("");
   });
 });

@@ -90,13 +90,3 @@ const DISPLAYS: Readonly<Record<VideoStatus, StatusDisplay>> = {
 };
 
 export const statusDisplay = (status: VideoStatus): StatusDisplay => DISPLAYS[status];
-
-/** `75.4` → `1:15`, `3725` → `1:02:05`; empty when unknown. */
-export const formatDuration = (seconds: number | null | undefined): string => {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return "";
-  const whole = Math.round(seconds);
-  const hours = Math.floor(whole / 3600);
-  const minutes = Math.floor((whole % 3600) / 60);
-  const rest = String(whole % 60).padStart(2, "0");
-  return hours > 0 ? `${hours}:${String(minutes).padStart(2, "0")}:${rest}` : `${minutes}:${rest}`;
-};

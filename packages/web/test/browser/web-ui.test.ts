@@ -209,6 +209,8 @@ describe("the web UI in Chromium", { timeout: 240_000 }, () => {
     await card.locator('[data-status="Complete"]').waitFor({ timeout: 180_000 });
     expect(loads).toEqual([]);
     await card.getByText("Ready").waitFor();
+    // The generated video is 8 s long: its card says so once the transcode measured it.
+    await card.locator(".duration", { hasText: /^Duration 0:0[7-9]$/ }).waitFor({ timeout: 30_000 });
     await audit("collection", page);
   });
 
@@ -246,6 +248,17 @@ describe("the web UI in Chromium", { timeout: 240_000 }, () => {
     await failed.getByText("The file could not be copied in").waitFor();
     await failed.getByRole("button", { name: "Retry upload" }).waitFor();
     await audit("collection-failed-upload", page);
+    // Retry: the API takes it (the video is fetched again), and the link being still refused, the
+    // card comes back to the failure, in words, without a reload.
+    const retried = page.waitForResponse(
+      (response) => response.url().endsWith("/retry_upload/") && response.request().method() === "POST",
+    );
+    await failed.getByRole("button", { name: "Retry upload" }).click();
+    expect((await retried).status()).toBe(202);
+    await failed.locator('.status:not([data-status="Upload failed"])').waitFor();
+    await failed.locator('.status[data-status="Upload failed"]').waitFor({ timeout: 90_000 });
+    await failed.getByText("The file could not be copied in").waitFor();
+    await failed.getByRole("button", { name: "Retry upload" }).waitFor();
     // The cancelled file never became a video.
     expect(await page.locator(".video-card", { hasText: "lecture-one.mp4" }).count()).toBe(1);
     await page.close();
@@ -288,6 +301,9 @@ describe("the web UI in Chromium", { timeout: 240_000 }, () => {
     expect(cdnRequests.filter((url) => !new URL(url).searchParams.has("Signature"))).toEqual([]);
     await page.evaluate(() => document.querySelector("video")?.pause());
     await audit("video-admin", page);
+    // Not public: the MP4 download is the playback's own source, with the admin's grant.
+    const protectedDownload = await page.getByRole("link", { name: "Download MP4" }).getAttribute("href");
+    expect(new URL(protectedDownload ?? "", base).searchParams.has("Signature")).toBe(true);
 
     // The share link follows the playing position.
     await page.getByRole("checkbox", { name: /Start at/ }).check();
@@ -413,8 +429,95 @@ describe("the web UI in Chromium", { timeout: 240_000 }, () => {
     await page.getByLabel("Title").fill("");
     await page.getByRole("button", { name: "Save settings" }).click();
     await page.getByText("Enter a title.").waitFor();
+    // Focus went to the field to fix; typing in it takes its message away.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-invalid"))).toBe("true");
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe("");
     await page.getByLabel("Title").fill(COLLECTION_TITLE);
+    expect(await page.getByText("Enter a title.").count()).toBe(0);
+    // Staff choose where the collection's public videos stream from.
+    await page.getByLabel("Stream source").selectOption("Cloudfront");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await page.getByText("Saved.").waitFor();
+    const savedSettings = await page.evaluate(
+      async (key) => (await fetch(`/api/v0/collections/${key}/`)).json(),
+      collectionKey,
+    );
+    expect(savedSettings).toMatchObject({ stream_source: "Cloudfront" });
+    // No edX course, so no endpoint: the results say so, and the list the page read is empty.
+    const edx = page.getByRole("region", { name: "Sync to edX" });
+    await edx.getByText("No edX endpoint is linked").waitFor();
+    expect(await edx.getByRole("button", { name: "Sync videos to edX" }).isDisabled()).toBe(true);
+    const posts = await page.evaluate(
+      async (key) => (await fetch(`/api/v0/collections/${key}/edx_posts/`)).json(),
+      collectionKey,
+    );
+    expect(posts).toEqual({ results: [] });
     await audit("collection-settings", page);
+
+    // With a course and an endpoint (answers made up here: no real edX is reached), a sync is
+    // followed until edX answered for every queued video; the left-out one keeps its reason.
+    const realCollection = (await page.evaluate(
+      async (key) => (await fetch(`/api/v0/collections/${key}/`)).json(),
+      collectionKey,
+    )) as Record<string, unknown>;
+    let syncedAt: string | undefined;
+    const edxPost = (outcome: string, status: number | null, detail: string | null, retrying: boolean) => ({
+      video_key: videoKey,
+      video_title: "lecture-one.mp4",
+      endpoint_id: outcome === "Created" ? 1 : 2,
+      endpoint_name: outcome === "Created" ? "edX Learn" : "edX staging",
+      outcome,
+      status,
+      detail,
+      retrying,
+      attempt: 1,
+      posted_at: syncedAt ?? "2026-01-01T00:00:00.000Z",
+    });
+    await page.route(`**/api/v0/collections/${collectionKey}/`, (route) =>
+      route.fulfill({ json: { ...realCollection, edx_course_id: "course-v1:OVS+101+2026" } }),
+    );
+    await page.route(`**/api/v0/collections/${collectionKey}/edx_posts/`, (route) =>
+      route.fulfill({
+        json: {
+          results:
+            syncedAt === undefined
+              ? []
+              : [
+                  edxPost("Created", 201, null, false),
+                  edxPost("Failed", null, "edX did not answer in time", true),
+                ],
+        },
+      }),
+    );
+    await page.route("**/api/v0/sync_collection_videos_with_edx/", (route) => {
+      setTimeout(() => {
+        syncedAt = new Date(Date.now() + 1_000).toISOString();
+      }, 2_500);
+      return route.fulfill({
+        status: 202,
+        json: {
+          message: "Sync started.",
+          task_id: null,
+          collection_id: collectionKey,
+          status: "processing",
+          to_post: [{ key: videoKey, title: "lecture-one.mp4" }],
+          refused: [{ key: "f".repeat(32), title: "unreachable-lecture.mp4", reason: "not ready" }],
+        },
+      });
+    });
+    await page.reload();
+    await edx.getByText("Nothing has been posted to edX yet").waitFor();
+    await edx.getByRole("button", { name: "Sync videos to edX" }).click();
+    await edx.getByText("Posting to edX: 0 of 1 video answered so far").waitFor();
+    await edx.getByText("edX answered for the video.").waitFor({ timeout: 15_000 });
+    await edx.getByText("unreachable-lecture.mp4: not ready").waitFor();
+    const table = edx.getByRole("table", { name: "What edX answered" });
+    await table.getByRole("cell", { name: "Added to edX" }).waitFor();
+    await table.getByRole("cell", { name: "HTTP 201" }).waitFor();
+    await table.getByRole("cell", { name: "edX did not answer in time" }).waitFor();
+    await table.getByRole("cell", { name: /^retrying/ }).waitFor();
+    await audit("collection-settings-edx", page);
+    await page.unrouteAll();
 
     await page.goto(`${base}/tokens/`);
     await page.getByLabel("Name").fill("browser test");
@@ -488,6 +591,15 @@ describe("the web UI in Chromium", { timeout: 240_000 }, () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await audit("video-phone", page);
+
+    // The video is public now: its download link redirects to the MP4 on the CDN.
+    const download = page.getByRole("link", { name: "Download MP4" });
+    expect(await download.getAttribute("href")).toBe(`/videos/${videoKey}/download/`);
+    const redirect = await page.request.get(`${base}/videos/${videoKey}/download/`, { maxRedirects: 0 });
+    expect(redirect.status()).toBe(302);
+    const mp4 = await page.request.get(redirect.headers()["location"] ?? "");
+    expect(mp4.status()).toBe(200);
+    expect(mp4.headers()["content-type"]).toBe("video/mp4");
 
     // The CSP refused nothing the pages needed, and no script failed.
     expect(pageProblems).toEqual([]);
