@@ -42,6 +42,16 @@ export class EnvReader {
     return this.reported;
   }
 
+  /**
+   * A variable that was renamed: set under its old name, it would be silently ignored, so it is a
+   * problem that names the new one.
+   */
+  renamed(oldName: string, newName: string): void {
+    if (this.env[oldName] !== undefined) {
+      this.problemLines.push(`${oldName}: renamed to ${newName}; set that instead`);
+    }
+  }
+
   /** A problem found by comparing settings: the line names every variable involved. */
   problem(line: string): void {
     this.problemLines.push(line);

@@ -494,8 +494,9 @@ const urlSourceInput = (read: Option.Option.Value<ReturnType<typeof readUrlSourc
 });
 
 /** Grants for protected videos, in every profile: the `local` one signs as CloudFront does. */
-const readPlayback = ({ r }: Readers): Option.Option<PlaybackConfig> =>
-  Option.all({
+const readPlayback = ({ r }: Readers): Option.Option<PlaybackConfig> => {
+  r.renamed("OVS_CDN_SIGNATURE_TTL_SECONDS", "OVS_PLAYBACK_GRANT_SECONDS");
+  return Option.all({
     grantLifetime: r.withDefault("OVS_PLAYBACK_GRANT_SECONDS", seconds(1), String(6 * HOUR)),
     grantWindow: r.withDefault("OVS_CDN_SIGNATURE_WINDOW_SECONDS", seconds(1), String(HOUR)),
     signedCookies: r.withDefault("OVS_PLAYBACK_SIGNED_COOKIES", boolean(), "false"),
@@ -505,6 +506,7 @@ const readPlayback = ({ r }: Readers): Option.Option<PlaybackConfig> =>
       "host-only cookies",
     ),
   }).pipe(Option.map((read) => ({ ...read, cookieDomain: read.cookieDomain ?? null })));
+};
 
 /** The `local` profile: everything on one machine, nothing required. */
 const readLocalAdapters = (

@@ -719,6 +719,12 @@ describe("readConfig, protected playback", () => {
     }
   });
 
+  it("refuses the grant lifetime under its old name, naming the new one", () => {
+    expect(problemsOf({ OVS_PROFILE: "local", OVS_CDN_SIGNATURE_TTL_SECONDS: "3600" })).toEqual([
+      "OVS_CDN_SIGNATURE_TTL_SECONDS: renamed to OVS_PLAYBACK_GRANT_SECONDS; set that instead",
+    ]);
+  });
+
   it("refuses a grant that never lasts, and a cookie domain that is not a domain name", () => {
     const problems = problemsOf({
       OVS_PROFILE: "local",
