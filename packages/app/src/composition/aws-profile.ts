@@ -2,7 +2,6 @@ import { Redacted } from "effect";
 import { Container } from "inversify";
 import {
   CloudFrontInvalidator,
-  CloudFrontUrls,
   createCloudFrontClient,
   createMediaConvertClient,
   createS3Client,
@@ -10,7 +9,6 @@ import {
   S3ObjectStore,
   makeS3ObjectStoreSettings,
 } from "@ovs/adapters-aws";
-import { EdxvalVideoApi, makeEdxvalVideoApiSettings } from "@ovs/adapters-edx";
 import {
   DropboxVideoSource,
   KeycloakGroupDirectory,
@@ -25,10 +23,7 @@ import { makePostgresAdapters, openPostgresDatabase, startPgBoss } from "@ovs/ad
 import type { QueueLogger } from "@ovs/adapters-postgres";
 import {
   CdnInvalidator,
-  CdnUrls,
   Clock,
-  EdxEndpointRepository,
-  EdxVideoApi,
   GroupDirectory,
   IdGenerator,
   Mailer,
@@ -38,12 +33,12 @@ import {
   Transcoder,
   VideoSource,
 } from "@ovs/domain";
-import type { Clock as ClockPort, EdxEndpointRepository as EdxEndpoints } from "@ovs/domain";
+import type { Clock as ClockPort } from "@ovs/domain";
 import type { AppConfig } from "../config/index.js";
 import { PORT_TOKENS } from "./port-tokens.js";
+import { bindCloudFrontUrls, bindEdxVideoApi } from "./shared-bindings.js";
 import type { OpenedProfile } from "./opened-profile.js";
 import { RoutedVideoSource } from "./routed-video-source.js";
-import { Effect } from "effect";
 
 type AwsConfig = Extract<AppConfig, { profile: "aws" }>;
 
@@ -78,16 +73,7 @@ export const openAwsProfile = async (config: AwsConfig, logger: QueueLogger): Pr
     .toResolvedValue(
       () => new MediaConvertTranscoder(createMediaConvertClient(aws.clients.mediaConvert), aws.mediaConvert),
     );
-  container.bind(CdnUrls).toResolvedValue(
-    (clock: ClockPort) =>
-      new CloudFrontUrls({
-        ...aws.cloudFrontUrls,
-        ttl: config.playback.grantLifetime,
-        window: config.playback.grantWindow,
-        clock,
-      }),
-    [Clock],
-  );
+  bindCloudFrontUrls(container, aws.cloudFrontUrls, config.playback);
   container
     .bind(CdnInvalidator)
     .toResolvedValue(
@@ -112,16 +98,7 @@ export const openAwsProfile = async (config: AwsConfig, logger: QueueLogger): Pr
       [Clock],
     );
   container.bind(Mailer).toResolvedValue(() => new MailgunMailer(makeMailgunMailerSettings(aws.mailgun)));
-  container.bind(EdxVideoApi).toResolvedValue(
-    (clock: ClockPort, endpoints: EdxEndpoints) =>
-      // A token edX issued is kept on its endpoint row, so every process reuses it until it expires.
-      new EdxvalVideoApi(makeEdxvalVideoApiSettings(aws.edx), clock, (endpoint, token) =>
-        Effect.runPromise(
-          Effect.ignore(endpoints.saveToken(endpoint.id, token.accessToken, token.expiresAt, clock.now())),
-        ),
-      ),
-    [Clock, EdxEndpointRepository],
-  );
+  bindEdxVideoApi(container, aws.edx);
 
   return {
     container,

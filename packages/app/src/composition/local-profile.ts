@@ -1,8 +1,6 @@
 import { join, resolve } from "node:path";
 import { Effect, Redacted } from "effect";
 import { Container } from "inversify";
-import { CloudFrontUrls } from "@ovs/adapters-aws";
-import { EdxvalVideoApi, makeEdxvalVideoApiSettings } from "@ovs/adapters-edx";
 import { UrlVideoSource, makeUrlVideoSourceSettings } from "@ovs/adapters-http";
 import {
   FfmpegTranscoder,
@@ -22,10 +20,7 @@ import {
 import type { QueueLogger } from "@ovs/adapters-postgres";
 import {
   CdnInvalidator,
-  CdnUrls,
   Clock,
-  EdxEndpointRepository,
-  EdxVideoApi,
   IdGenerator,
   Mailer,
   ObjectStore,
@@ -35,11 +30,12 @@ import {
   Transcoder,
   VideoSource,
 } from "@ovs/domain";
-import type { Clock as ClockPort, EdxEndpointRepository as EdxEndpoints, GroupDirectory } from "@ovs/domain";
+import type { Clock as ClockPort, GroupDirectory } from "@ovs/domain";
 import { GroupDirectory as GroupDirectoryToken } from "@ovs/domain";
 import type { AppConfig } from "../config/index.js";
 import type { OpenedProfile } from "./opened-profile.js";
 import { PORT_TOKENS } from "./port-tokens.js";
+import { bindCloudFrontUrls, bindEdxVideoApi } from "./shared-bindings.js";
 import { RoutedVideoSource } from "./routed-video-source.js";
 
 export type LocalConfig = Extract<AppConfig, { profile: "local" }>;
@@ -115,18 +111,15 @@ export const openLocalProfile = async (
 
   container.bind(ObjectStore).toConstantValue(store);
   container.bind(Transcoder).toConstantValue(transcoder);
-  container.bind(CdnUrls).toResolvedValue(
-    (clock: ClockPort) =>
-      new CloudFrontUrls({
-        host: `127.0.0.1:${local.cdnPort}`,
-        scheme: "http",
-        keyPairId: signingKey.keyPairId,
-        privateKey: Redacted.make(signingKey.privateKeyPem),
-        ttl: config.playback.grantLifetime,
-        window: config.playback.grantWindow,
-        clock,
-      }),
-    [Clock],
+  bindCloudFrontUrls(
+    container,
+    {
+      host: `127.0.0.1:${local.cdnPort}`,
+      scheme: "http",
+      keyPairId: signingKey.keyPairId,
+      privateKey: Redacted.make(signingKey.privateKeyPem),
+    },
+    config.playback,
   );
   container.bind(CdnInvalidator).toConstantValue(new LocalCdnInvalidator());
   // Dropbox shared links download over plain HTTPS too; without Dropbox credentials on a dev
@@ -134,17 +127,7 @@ export const openLocalProfile = async (
   container.bind(VideoSource).toConstantValue(new RoutedVideoSource(urls, urls));
   container.bind(GroupDirectoryToken).toConstantValue(groupDirectory);
   container.bind(Mailer).toConstantValue(mailbox);
-  container
-    .bind(EdxVideoApi)
-    .toResolvedValue(
-      (clock: ClockPort, endpoints: EdxEndpoints) =>
-        new EdxvalVideoApi(makeEdxvalVideoApiSettings(local.edx), clock, (endpoint, token) =>
-          Effect.runPromise(
-            Effect.ignore(endpoints.saveToken(endpoint.id, token.accessToken, token.expiresAt, clock.now())),
-          ),
-        ),
-      [Clock, EdxEndpointRepository],
-    );
+  bindEdxVideoApi(container, local.edx);
 
   return {
     container,
